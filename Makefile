@@ -1,0 +1,14 @@
+# The two commands of the README, over the scripts in tools/.
+#   make test      linters, the suites without Odoo, and the Odoo suite when Odoo 18.0 is available
+#   make run       PostgreSQL, the sandbox and Odoo 18.0 with the addon on http://127.0.0.1:$(ODOO_PORT)
+#   make sandbox   the jesignexpert.com sandbox alone
+.PHONY: test run sandbox
+
+test:
+	@bash tools/test.sh
+
+run:
+	@bash tools/run.sh
+
+sandbox:
+	@bash tools/sandbox.sh

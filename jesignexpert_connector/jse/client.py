@@ -1,0 +1,715 @@
+"""The jesignexpert.com "editor" API, in one module.
+
+jesignexpert.com publishes no open API reference: everything known of it is
+gathered here, so that the day the partner documentation is at hand, adapting
+the connector is a change to this one file.  Calls seen in public material are
+marked KNOWN; calls and fields that we had to assume (and that our local
+sandbox implements the same way) are marked ASSUMED.
+
+This module imports nothing from Odoo: it is tested on its own.  It never puts
+a secret or a token in a log line or in an exception message.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import random
+import re
+import secrets
+import string
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+USER_AGENT = "jesignexpert_connector/18.0 (Odoo)"
+
+# Base URLs of the two environments of the platform.  ASSUMED: the hosts are
+# not public; they are configuration (any other base URL, such as the local
+# sandbox's, can be given instead).
+ENVIRONMENTS = {
+    "production": "https://www.jesignexpert.com",
+    "preproduction": "https://preprod.jesignexpert.com",
+}
+
+# KNOWN platform rules.
+TITLE_MAX = 45
+SENDER_MAX = 100
+SUBJECT_MAX = 100
+MESSAGE_MAX = 4000
+PDF_MAX_BYTES = 10 * 1024 * 1024
+EXPIRY_DAYS = 15
+RETENTION_DAYS = 30
+USER_TOKEN_DAYS = 5
+ID_REQUEST_LENGTH = 30
+ID_REQUEST_ALPHABET = string.ascii_letters + string.digits
+INVITATION_MODES = ("sequential", "parallel")
+
+# ASSUMED: the statuses of a transaction and of a signatory.
+TRANSACTION_STATUSES = (
+    "draft",
+    "prepared",
+    "sent",
+    "signed",
+    "refused",
+    "expired",
+    "cancelled",
+)
+SIGNATORY_STATUSES = ("waiting", "invited", "signed", "refused")
+
+HEADER_OFFICE = "JSE-EDITOR-TOKEN-OFFICE"
+HEADER_USER = "JSE-EDITOR-TOKEN-USER"
+
+_EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# ASSUMED: the mobile phone, in international (E.164) format.
+_PHONE_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+# ---------------------------------------------------------------- errors ----
+
+
+class JseError(Exception):
+    """Base of every error of this module; its message holds no secret."""
+
+
+class JseValidationError(JseError, ValueError):
+    """Refused before any request was sent.
+
+    ``code`` says what is wrong, ``field`` where, and ``params`` the figures
+    (limit, length...), so that a caller can word a translated message.
+    """
+
+    def __init__(self, code, field, message, **params):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+class JseApiError(JseError):
+    """jesignexpert.com answered with an error."""
+
+    def __init__(self, message, status=None, endpoint=None):
+        super().__init__(message)
+        self.status = status
+        self.endpoint = endpoint
+
+
+class JseAuthError(JseApiError):
+    """403: the tokens are expired or revoked; the user must link again."""
+
+
+class JseRequestRefused(JseApiError):
+    """400: the platform refused the request; ``details`` says why."""
+
+    def __init__(self, details, status=400, endpoint=None):
+        super().__init__(f"jesignexpert.com refused the request: {details}", status, endpoint)
+        self.details = details
+
+
+class JseNotFound(JseApiError):
+    """404: no such object (or, when fetching a link, the login expired)."""
+
+
+class JseLinkExpired(JseNotFound):
+    """404 on the link fetch: the login session expired, start again."""
+
+
+class JseRateLimited(JseApiError):
+    """429: too many requests; try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after, endpoint=None):
+        super().__init__(
+            f"jesignexpert.com is rate limiting us: retry in {retry_after:g} s",
+            429,
+            endpoint,
+        )
+        self.retry_after = retry_after
+
+
+class JseTransientError(JseApiError):
+    """5xx, timeout or broken connection: worth trying again later."""
+
+
+class JseResponseError(JseApiError):
+    """The answer was not what the API promises (bad JSON, too large...)."""
+
+
+# ------------------------------------------------------------- data types ----
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """A linking attempt: its ``id_request`` and the page to send the browser to."""
+
+    id_request: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    office_token: str = field(repr=False)
+    office_name: str
+    user_token: str = field(repr=False)
+    user_email: str
+
+
+@dataclass(frozen=True)
+class SignField:
+    """Where a signer signs on a document (KNOWN fields of ``SignFields``).
+
+    ASSUMED: ``x`` and ``y`` are PDF points from the top-left corner of the
+    page; ``page`` starts at 1, -1 meaning the last page; ``order`` numbers the
+    fields of a document, and a signatory's ``positions`` lists the orders of
+    the fields it signs.
+    """
+
+    order: int
+    page: int
+    x: float
+    y: float
+    without_logo: bool = False
+
+    def to_json(self):
+        return {
+            "order": self.order,
+            "positionX": round(self.x, 2),
+            "positionY": round(self.y, 2),
+            "page": self.page,
+            "withoutLogo": self.without_logo,
+        }
+
+
+@dataclass(frozen=True)
+class Signatory:
+    level: int
+    name: str
+    email: str
+    status: str = "waiting"
+    phone: str = ""
+    signed_at: int | None = None
+    refused_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A signature collection as jesignexpert.com reports it (ASSUMED shape)."""
+
+    id: str
+    status: str
+    url: str = ""
+    title: str = ""
+    updated_at: int | None = None
+    sent_at: int | None = None
+    expires_at: int | None = None
+    signatories: tuple = ()
+    documents: tuple = ()
+
+    @classmethod
+    def from_json(cls, data):
+        if not isinstance(data, dict) or "id" not in data:
+            raise JseResponseError("jesignexpert.com sent a transaction without id")
+        status = data.get("status")
+        if status not in TRANSACTION_STATUSES:
+            raise JseResponseError(f"jesignexpert.com sent an unknown transaction status {status!r}")
+        signatories = tuple(
+            Signatory(
+                level=int(s.get("level") or 0),
+                name=s.get("name") or "",
+                email=s.get("email") or "",
+                status=s.get("status") or "waiting",
+                phone=s.get("phone") or "",
+                signed_at=s.get("signedAt"),
+                refused_at=s.get("refusedAt"),
+            )
+            for s in data.get("signatories") or ()
+        )
+        return cls(
+            id=str(data["id"]),
+            status=status,
+            url=data.get("url") or "",
+            title=data.get("object") or "",
+            updated_at=data.get("updatedAt"),
+            sent_at=data.get("sentAt"),
+            expires_at=data.get("expiresAt"),
+            signatories=signatories,
+            documents=tuple(data.get("documents") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a streamed download wrote: its size and SHA-256."""
+
+    size: int
+    sha256: str
+    content_type: str = ""
+
+
+# ------------------------------------------------------------- signature ----
+
+
+def new_id_request(rng=None):
+    """30 random characters from [A-Za-z0-9], new for each linking attempt (KNOWN)."""
+    rng = rng or secrets.SystemRandom()
+    return "".join(rng.choice(ID_REQUEST_ALPHABET) for _ in range(ID_REQUEST_LENGTH))
+
+
+def link_signature(shortcut, secret, id_request, ts):
+    """hex(HMAC-SHA256(secret, "shortcut||idRequest||ts")) (KNOWN)."""
+    msg = f"{shortcut}||{id_request}||{ts}".encode()
+    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
+
+
+# ------------------------------------------------------------ validation ----
+
+
+def _fail(code, field_name, message, **params):
+    raise JseValidationError(code, field_name, message, **params)
+
+
+def _check_text(field_name, value, limit, required=True):
+    value = (value or "").strip()
+    if required and not value:
+        _fail("required", field_name, f"{field_name} is required")
+    if len(value) > limit:
+        _fail(
+            "too_long",
+            field_name,
+            f"{field_name} has {len(value)} characters, at most {limit} are allowed",
+            limit=limit,
+            length=len(value),
+        )
+    return value
+
+
+def check_email(value, field_name="email"):
+    value = (value or "").strip()
+    if not value:
+        _fail("required", field_name, f"{field_name} is required")
+    if not _EMAIL_RE.match(value):
+        _fail("invalid_email", field_name, f"{value!r} is not a valid e-mail address", value=value)
+    return value
+
+
+def check_phone(value, field_name="phone"):
+    """Normalises a mobile number to international format (+33612345678)."""
+    value = re.sub(r"[\s.()-]", "", value or "")
+    if not value:
+        return ""
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    elif re.match(r"^0[67][0-9]{8}$", value):  # a French mobile number
+        value = "+33" + value[1:]
+    if not _PHONE_RE.match(value):
+        _fail("invalid_phone", field_name, f"{value!r} is not a mobile number in international format")
+    return value
+
+
+def check_pdf(content, filename="document.pdf"):
+    """PDF only, at most 10 MB (KNOWN platform rules)."""
+    if not content:
+        _fail("required", "file", "the document is empty")
+    if len(content) > PDF_MAX_BYTES:
+        _fail(
+            "too_large",
+            "file",
+            f"{filename} weighs {len(content)} bytes, at most {PDF_MAX_BYTES} are allowed",
+            limit=PDF_MAX_BYTES,
+            size=len(content),
+        )
+    if not bytes(content[:1024]).lstrip().startswith(b"%PDF-"):
+        _fail("not_pdf", "file", f"{filename} is not a PDF file")
+
+
+def check_transaction(title, message, mail_sender, mail_subject, invitation_mode):
+    """Checks a new transaction's fields; returns them stripped."""
+    title = _check_text("object", title, TITLE_MAX)
+    message = _check_text("message", message, MESSAGE_MAX, required=False)
+    mail_sender = _check_text("mailSender", mail_sender, SENDER_MAX)
+    mail_subject = _check_text("mailSubject", mail_subject, SUBJECT_MAX)
+    if invitation_mode not in INVITATION_MODES:
+        _fail("invalid_choice", "invitationMode", f"unknown invitation mode {invitation_mode!r}")
+    return title, message, mail_sender, mail_subject
+
+
+def check_signatories(signatories):
+    """Checks a list of (name, email, phone) before any request: at least one
+    signer, a name and a valid e-mail each, no e-mail twice."""
+    if not signatories:
+        _fail("no_signer", "signatories", "a collection needs at least one signer")
+    seen = set()
+    for name, email, phone in signatories:
+        _check_text("name", name, 200)
+        email = check_email(email).lower()
+        if email in seen:
+            _fail("duplicate_email", "email", f"two signers share the e-mail {email}", value=email)
+        seen.add(email)
+        check_phone(phone)
+
+
+# ---------------------------------------------------------------- client ----
+
+
+class JseClient:
+    """One client per (base URL, integrator, tokens), with its own HTTP session.
+
+    Every call has a timeout.  Idempotent calls (GET, PUT, DELETE) are retried
+    on transient failures with bounded exponential backoff; a 429 is retried on
+    any call (a rate-limited request was not carried out) as long as its
+    ``Retry-After`` fits in ``max_retry_after``, else raised.
+    """
+
+    def __init__(
+        self,
+        base_url,
+        shortcut,
+        secret="",
+        office_token="",
+        user_token="",
+        *,
+        timeout=30,
+        transfer_timeout=120,
+        max_retries=3,
+        backoff=0.5,
+        max_backoff=8.0,
+        max_retry_after=30.0,
+        session=None,
+        sleep=time.sleep,
+    ):
+        if not base_url or not re.match(r"^https?://", base_url):
+            raise JseValidationError("invalid_url", "base_url", "the API base URL must start with http:// or https://")
+        if not shortcut:
+            raise JseValidationError("required", "shortcut", "the integrator shortcut is required")
+        self.base_url = base_url.rstrip("/")
+        self.shortcut = shortcut
+        self._secret = secret or ""
+        self._office_token = office_token or ""
+        self._user_token = user_token or ""
+        self.timeout = timeout
+        self.transfer_timeout = transfer_timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        self.calls = 0  # HTTP requests sent, retries included (benchmarks read it)
+
+    def __repr__(self):
+        return f"<JseClient {self.base_url} {self.shortcut}>"
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------ linking --
+
+    def _signed_path(self, action, id_request):
+        ts = int(time.time() * 1000)
+        if not self._secret:
+            raise JseValidationError("required", "secret", "the integrator secret is required to link an account")
+        mac = link_signature(self.shortcut, self._secret, id_request, ts)
+        return f"/editor/{self.shortcut}/token/officeAndUser/{action}/{id_request}/{mac}", {"ts": ts}
+
+    def start_link(self, success_url, callback_url=None, id_request=None):
+        """KNOWN: asks for the page where a person logs in and picks a cabinet."""
+        id_request = id_request or new_id_request()
+        path, params = self._signed_path("auth", id_request)
+        body = {"success_url": success_url, "callback_url": callback_url or success_url}
+        data = self._call("POST", path, "link.auth", params=params, json=body, auth=False)
+        url = (data or {}).get("url")
+        if not url or not re.match(r"^https?://", url):
+            raise JseResponseError("jesignexpert.com sent no login page", endpoint="link.auth")
+        return LinkRequest(id_request=id_request, url=url)
+
+    def fetch_link(self, id_request):
+        """KNOWN: the tokens of the cabinet and of the collaborator just linked.
+
+        ASSUMED: the method is GET.  A 404 means the login session expired.
+        """
+        path, params = self._signed_path("fetch", id_request)
+        try:
+            data = self._call("GET", path, "link.fetch", params=params, auth=False, idempotent=True)
+        except JseNotFound:
+            raise JseLinkExpired(
+                "the jesignexpert.com login expired: start the link again", 404, "link.fetch"
+            ) from None
+        try:
+            return LinkResult(
+                office_token=data["office"]["token"],
+                office_name=data["office"].get("name") or "",
+                user_token=data["user"]["token"],
+                user_email=data["user"].get("email") or "",
+            )
+        except (KeyError, TypeError):
+            raise JseResponseError("jesignexpert.com sent incomplete tokens", endpoint="link.fetch") from None
+
+    def validate_check(self):
+        """KNOWN: checks that the tokens still hold (403 if not)."""
+        self._call("GET", f"/editor/{self.shortcut}/token/validateCheck", "token.check", idempotent=True)
+        return True
+
+    # ------------------------------------------------------- transactions --
+
+    def create_transaction(
+        self,
+        title,
+        message,
+        mail_sender,
+        mail_subject,
+        invitation_mode="sequential",
+        locked=False,
+        handwritten=False,
+    ):
+        """KNOWN: creates a transaction; returns its id."""
+        title, message, mail_sender, mail_subject = check_transaction(
+            title, message, mail_sender, mail_subject, invitation_mode
+        )
+        body = {
+            "object": title,
+            "message": message,
+            "mailSender": mail_sender,
+            "mailSubject": mail_subject,
+            "notification": "ALL",
+            "locked": bool(locked),
+            "invitationMode": invitation_mode,
+            "signatureRequirementMode": "ALL",
+            "isHandwrittenSignatureActive": bool(handwritten),
+        }
+        data = self._call("POST", self._tx(), "transaction.create", json=body)
+        if not isinstance(data, dict) or not data.get("id"):
+            raise JseResponseError("jesignexpert.com sent no transaction id", endpoint="transaction.create")
+        return str(data["id"])
+
+    def upload_file(self, transaction_id, order, content, filename, sign_fields):
+        """KNOWN: uploads a PDF (multipart ``file``) with its ``SignFields``."""
+        check_pdf(content, filename)
+        fields = [f.to_json() for f in sign_fields]
+        files = {
+            "file": (filename, content, "application/pdf"),
+            "SignFields": (None, json.dumps(fields), "application/json"),
+        }
+        self._call(
+            "PUT",
+            self._tx(transaction_id, f"uploadFile/{int(order)}"),
+            "transaction.upload",
+            files=files,
+            idempotent=True,  # PUT replaces the document of that order
+            timeout=self.transfer_timeout,
+        )
+
+    def add_signatory(self, transaction_id, name, email, level, positions, phone=""):
+        """KNOWN: adds a signer; ``level`` is its rank.  ASSUMED: ``phone``."""
+        _check_text("name", name, 200)
+        body = {
+            "name": name.strip(),
+            "email": check_email(email),
+            "level": int(level),
+            "positions": [int(p) for p in positions],
+        }
+        phone = check_phone(phone)
+        if phone:
+            body["phone"] = phone
+        self._call("POST", self._tx(transaction_id, "signatory"), "transaction.signatory", json=body)
+
+    def save_draft(self, transaction_id):
+        """KNOWN: leaves the transaction as a draft to finish on jesignexpert.com."""
+        self._call("POST", self._tx(transaction_id, "draft"), "transaction.draft")
+
+    def send(self, transaction_id):
+        """KNOWN: sends the transaction to its signers."""
+        self._call("POST", self._tx(transaction_id, "send"), "transaction.send")
+
+    def get_transaction(self, transaction_id):
+        """ASSUMED: one transaction, with its page ``url`` and statuses."""
+        data = self._call("GET", self._tx(transaction_id), "transaction.get", idempotent=True)
+        return Transaction.from_json(data)
+
+    def list_changed_transactions(self, updated_since, page=1):
+        """ASSUMED: one page of the transactions changed since ``updated_since``
+        (ms since the epoch).  Returns (transactions, has_more)."""
+        params = {"updatedSince": int(updated_since), "page": int(page)}
+        data = self._call("GET", self._tx(), "transaction.list", params=params, idempotent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise JseResponseError("jesignexpert.com sent no transaction list", endpoint="transaction.list")
+        return [Transaction.from_json(t) for t in data["items"]], bool(data.get("hasMore"))
+
+    def iter_changed_transactions(self, updated_since, max_pages=1000):
+        """Every transaction changed since ``updated_since``, page after page."""
+        for page in range(1, max_pages + 1):
+            items, has_more = self.list_changed_transactions(updated_since, page)
+            yield from items
+            if not has_more:
+                return
+        raise JseResponseError("jesignexpert.com keeps sending pages", endpoint="transaction.list")
+
+    def download_document(self, transaction_id, order, out, max_bytes=PDF_MAX_BYTES * 2):
+        """ASSUMED: streams the signed PDF into the binary file ``out``."""
+        path = self._tx(transaction_id, f"document/{int(order)}")
+        return self._download(path, "transaction.document", out, max_bytes)
+
+    def download_proof(self, transaction_id, out, max_bytes=PDF_MAX_BYTES * 5):
+        """ASSUMED: streams the proof file into the binary file ``out``."""
+        return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes)
+
+    def delete_transaction(self, transaction_id):
+        """ASSUMED: deletes a draft.  Deleting one already gone is not an error."""
+        try:
+            self._call("DELETE", self._tx(transaction_id), "transaction.delete", idempotent=True)
+        except JseNotFound:
+            return False
+        return True
+
+    # ----------------------------------------------------------- plumbing --
+
+    def _tx(self, transaction_id=None, action=None):
+        path = f"/editor/{self.shortcut}/transaction"
+        if transaction_id is not None:
+            path += f"/{transaction_id}"
+        if action:
+            path += f"/{action}"
+        return path
+
+    def _headers(self, auth):
+        if not auth:
+            return {}
+        if not self._office_token or not self._user_token:
+            raise JseValidationError("not_linked", "token", "no jesignexpert.com account is linked")
+        return {HEADER_OFFICE: self._office_token, HEADER_USER: self._user_token}
+
+    def _call(self, method, path, endpoint, *, auth=True, idempotent=False, timeout=None, **kwargs):
+        response = self._send(method, path, endpoint, auth=auth, idempotent=idempotent, timeout=timeout, **kwargs)
+        with response:
+            if response.status_code == 204 or not response.content:
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                raise JseResponseError(
+                    f"jesignexpert.com sent an answer that is not JSON ({endpoint})",
+                    response.status_code,
+                    endpoint,
+                ) from None
+
+    def _download(self, path, endpoint, out, max_bytes):
+        response = self._send(
+            "GET", path, endpoint, auth=True, idempotent=True, timeout=self.transfer_timeout, stream=True
+        )
+        digest = hashlib.sha256()
+        size = 0
+        with response:
+            try:
+                for chunk in response.iter_content(chunk_size=64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise JseResponseError(
+                            f"jesignexpert.com sent more than {max_bytes} bytes ({endpoint})", endpoint=endpoint
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+            except (requests.ConnectionError, requests.Timeout):
+                raise JseTransientError(
+                    f"the download from jesignexpert.com broke off ({endpoint})", endpoint=endpoint
+                ) from None
+            content_type = response.headers.get("Content-Type", "")
+        return Download(size=size, sha256=digest.hexdigest(), content_type=content_type)
+
+    def _send(self, method, path, endpoint, *, auth, idempotent, timeout=None, **kwargs):
+        headers = self._headers(auth)
+        url = self.base_url + path
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            self.calls += 1
+            try:
+                response = self.session.request(method, url, headers=headers, timeout=timeout or self.timeout, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                # requests' messages hold the URL: never re-raise them as they are.
+                kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
+                _logger.info("jesignexpert.com %s %s: %s (attempt %d)", method, endpoint, kind, attempt)
+                error = JseTransientError(f"jesignexpert.com: {kind} ({endpoint})", None, endpoint)
+                if idempotent and attempt <= self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    continue
+                raise error from None
+            _logger.debug(
+                "jesignexpert.com %s %s -> %s in %.0f ms",
+                method,
+                endpoint,
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            status = response.status_code
+            if status < 400:
+                return response
+            error = self._error_of(response, endpoint)
+            response.close()
+            if isinstance(error, JseRateLimited):
+                if attempt <= self.max_retries and error.retry_after <= self.max_retry_after:
+                    self._sleep(error.retry_after)
+                    continue
+            elif isinstance(error, JseTransientError) and idempotent and attempt <= self.max_retries:
+                self._sleep(self._backoff(attempt))
+                continue
+            raise error
+
+    def _backoff(self, attempt):
+        delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+        return delay * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not crypto)
+
+    @staticmethod
+    def _error_of(response, endpoint):
+        status = response.status_code
+        details = _details_of(response)
+        if status == 400:
+            return JseRequestRefused(details or "no details given", status, endpoint)
+        if status in (401, 403):
+            return JseAuthError(
+                "the jesignexpert.com access is expired or revoked: link the account again", status, endpoint
+            )
+        if status == 404:
+            return JseNotFound(f"not found on jesignexpert.com ({endpoint})", status, endpoint)
+        if status == 429:
+            return JseRateLimited(_retry_after(response.headers.get("Retry-After")), endpoint)
+        if status >= 500:
+            return JseTransientError(f"jesignexpert.com failed with HTTP {status} ({endpoint})", status, endpoint)
+        return JseApiError(f"jesignexpert.com answered HTTP {status} ({endpoint}) {details}".strip(), status, endpoint)
+
+
+def _details_of(response):
+    """The ``details`` jesignexpert.com gives with an error, if any (short)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    details = body.get("details") or body.get("message") or "" if isinstance(body, dict) else ""
+    if isinstance(details, list):
+        details = "; ".join(str(d) for d in details)
+    return str(details)[:500]
+
+
+def _retry_after(value, default=5.0):
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date)."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,1 @@
+from . import jesignexpert_api

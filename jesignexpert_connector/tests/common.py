@@ -1,0 +1,60 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import os
+import tempfile
+
+import requests
+from pypdf import PdfWriter
+
+from odoo.tests import TransactionCase
+
+from ..jse.sandbox import server as sandbox
+
+
+def blank_pdf(pages=1):
+    """A small valid PDF of A4 pages, as a fixture."""
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class SandboxCase(TransactionCase):
+    """Runs the jesignexpert.com sandbox on a free loopback port for the
+    class, and points the addon at it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
+        cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
+        cls.addClassCleanup(cls._stop_sandbox)
+        params = cls.env["ir.config_parameter"].sudo()
+        for key, value in {
+            "environment": "sandbox",
+            "sandbox_url": cls.sandbox.url,
+            "shortcut": "sandbox",
+            "secret": "sandbox-secret",
+        }.items():
+            params.set_param(f"jesignexpert_connector.{key}", value)
+
+    @classmethod
+    def _stop_sandbox(cls):
+        sandbox.stop(cls.sandbox)
+        cls._sandbox_dir.cleanup()
+
+    def sandbox_call(self, method, path, **kwargs):
+        """Calls the sandbox's control API (what a person does on jesignexpert.com)."""
+        response = requests.request(method, self.sandbox.url + path, timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def link_tokens(self, email="jean.doe@cabinet-exemple.fr", office="Cabinet Dupont Expertise"):
+        """Links a cabinet through the API as the linking flow does; returns the tokens."""
+        client = self.env["jesignexpert.api"]._client()
+        link = client.start_link("http://127.0.0.1/jesignexpert/linked")
+        self.sandbox_call("POST", f"/_sandbox/link/{link.id_request}/approve", json={"email": email, "office": office})
+        return client.fetch_link(link.id_request)

@@ -1,0 +1,265 @@
+"""The API client on its own: signature, validation, errors, retries."""
+
+import io
+import logging
+
+import pytest
+import requests
+
+from conftest import SECRET, SHORTCUT, blank_pdf, jse
+
+
+class NoNetwork(requests.Session):
+    """A session that fails the test if anything is sent."""
+
+    def request(self, *args, **kwargs):
+        raise AssertionError("a request was sent")
+
+
+def offline_client(**kwargs):
+    return jse.JseClient("https://jse.invalid", SHORTCUT, SECRET, "office", "user", session=NoNetwork(), **kwargs)
+
+
+# ----------------------------------------------------------------- signature --
+
+
+def test_hmac_matches_the_partner_documentation_test_vector():
+    assert (
+        jse.link_signature("shortcut", "secret", "FCmWsIqOv8hqXBR78OHKoJSaH9Aoc0", 1544783760000)
+        == "db2070ed2c1348f4c697797f840cb85ce07769bec64f178e61314312155210e5"
+    )
+
+
+def test_id_request_is_30_alphanumeric_characters_new_each_time():
+    ids = {jse.new_id_request() for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(i) == 30 and i.isalnum() and i.isascii() for i in ids)
+
+
+# ---------------------------------------------------------------- validation --
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs", "limit"),
+    [
+        ("object", {"title": "x" * 46}, 45),
+        ("mailSender", {"mail_sender": "x" * 101}, 100),
+        ("mailSubject", {"mail_subject": "x" * 101}, 100),
+        ("message", {"message": "x" * 4001}, 4000),
+    ],
+)
+def test_limits_are_refused_before_any_request(field, kwargs, limit):
+    args = {"title": "Contrat", "message": "Bonjour", "mail_sender": "ACME", "mail_subject": "Signez"}
+    args.update(kwargs)
+    with pytest.raises(jse.JseValidationError) as caught:
+        offline_client().create_transaction(**args)
+    assert (caught.value.code, caught.value.field, caught.value.params["limit"]) == ("too_long", field, limit)
+
+
+def test_limits_themselves_are_accepted(sandbox, linked):
+    client = linked()
+    tid = client.create_transaction("x" * 45, "m" * 4000, "s" * 100, "o" * 100)
+    assert client.get_transaction(tid).title == "x" * 45
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "required"),
+        (b"PK\x03\x04 a zip, not a PDF", "not_pdf"),
+        (b"%PDF-1.4" + b"0" * (10 * 1024 * 1024), "too_large"),
+    ],
+)
+def test_only_pdf_up_to_10_mb(content, code):
+    with pytest.raises(jse.JseValidationError) as caught:
+        offline_client().upload_file("t1", 1, content, "contrat.pdf", [])
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("signers", "code"),
+    [
+        ([], "no_signer"),
+        ([("Ann", "", "")], "required"),
+        ([("Ann", "ann@", "")], "invalid_email"),
+        ([("Ann", "ann@example.com", ""), ("Bob", "ANN@example.com", "")], "duplicate_email"),
+        ([("Ann", "ann@example.com", "12")], "invalid_phone"),
+    ],
+)
+def test_bad_signers_are_refused(signers, code):
+    with pytest.raises(jse.JseValidationError) as caught:
+        jse.check_signatories(signers)
+    assert caught.value.code == code
+
+
+def test_french_mobile_numbers_become_international():
+    assert jse.check_phone("06 12 34 56 78") == "+33612345678"
+    assert jse.check_phone("0033 7 12 34 56 78") == "+33712345678"
+    assert jse.check_phone("") == ""
+
+
+def test_bad_signatory_refused_before_any_request():
+    with pytest.raises(jse.JseValidationError):
+        offline_client().add_signatory("t1", "Ann", "not-an-email", 1, [1])
+
+
+# ------------------------------------------------------------ errors, retries --
+
+
+def test_wrong_secret_is_refused_with_the_platform_details(sandbox):
+    client = jse.JseClient(sandbox.url, SHORTCUT, "wrong-secret")
+    with pytest.raises(jse.JseRequestRefused) as caught:
+        client.start_link("http://127.0.0.1:9/back")
+    assert "HMAC incorrect" in caught.value.details
+    assert "wrong-secret" not in str(caught.value)
+
+
+def test_403_is_an_auth_error(linked, ctl):
+    client = linked()
+    ctl("POST", "/_sandbox/tokens/revoke", json={"office": "Cabinet Dupont Expertise"})
+    with pytest.raises(jse.JseAuthError):
+        client.validate_check()
+
+
+def test_429_waits_for_retry_after_then_succeeds(linked, ctl, sleeps):
+    client = linked()
+    ctl("POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 7})
+    assert client.validate_check()
+    assert sleeps == [7]
+
+
+def test_429_with_a_long_retry_after_is_raised_for_later(linked, ctl, sleeps):
+    client = linked(max_retry_after=10)
+    ctl("POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 120})
+    with pytest.raises(jse.JseRateLimited) as caught:
+        client.validate_check()
+    assert caught.value.retry_after == 120
+    assert sleeps == []
+
+
+def test_5xx_retried_with_bounded_backoff_on_idempotent_calls(linked, ctl, sleeps):
+    client = linked(backoff=1, max_backoff=3, max_retries=3)
+    ctl("POST", "/_sandbox/faults", json={"mode": "500", "count": 3})
+    calls = client.calls
+    assert client.validate_check()
+    assert client.calls - calls == 4
+    assert len(sleeps) == 3
+    # exponential (1, 2, 4 capped at 3) with jitter between half and all of it
+    for wait, ceiling in zip(sleeps, (1, 2, 3), strict=True):
+        assert ceiling / 2 <= wait <= ceiling
+
+
+def test_5xx_gives_up_after_max_retries(linked, ctl, sleeps):
+    client = linked(max_retries=2)
+    ctl("POST", "/_sandbox/faults", json={"mode": "500", "count": 5})
+    with pytest.raises(jse.JseTransientError):
+        client.validate_check()
+    assert len(sleeps) == 2
+
+
+def test_5xx_not_retried_on_a_creation(linked, ctl, sleeps):
+    client = linked()
+    ctl("POST", "/_sandbox/faults", json={"mode": "500", "count": 1, "path": "/transaction"})
+    with pytest.raises(jse.JseTransientError):
+        client.create_transaction("Contrat", "", "ACME", "Signez")
+    assert sleeps == []
+    assert list(client.iter_changed_transactions(0)) == []
+
+
+def test_timeout_is_retried_on_reads(linked, ctl, sleeps):
+    client = linked(timeout=0.5)
+    ctl("POST", "/_sandbox/faults", json={"mode": "timeout", "count": 1, "seconds": 1.5})
+    assert client.validate_check()
+    assert len(sleeps) == 1
+
+
+def test_timeout_on_a_creation_is_raised_not_retried(linked, ctl, sleeps):
+    client = linked(timeout=0.5)
+    ctl("POST", "/_sandbox/faults", json={"mode": "timeout", "count": 1, "seconds": 1.5, "path": "/transaction"})
+    with pytest.raises(jse.JseTransientError) as caught:
+        client.create_transaction("Contrat", "", "ACME", "Signez")
+    assert "timed out" in str(caught.value)
+    assert sleeps == []
+
+
+def test_connection_refused_is_transient_and_hides_the_url(sleeps):
+    client = jse.JseClient("http://127.0.0.1:9", SHORTCUT, SECRET, "tok-office-XYZ", "tok-user-XYZ", sleep=sleeps)
+    with pytest.raises(jse.JseTransientError) as caught:
+        client.validate_check()
+    assert "127.0.0.1" not in str(caught.value)
+    assert caught.value.__cause__ is None
+    assert len(sleeps) == client.max_retries
+
+
+def test_secrets_never_reach_logs_or_errors(sandbox, linked, ctl, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = linked()
+    office, user = client._office_token, client._user_token
+    ctl("POST", "/_sandbox/faults", json={"mode": "500", "count": 1})
+    client.validate_check()
+    ctl("POST", "/_sandbox/tokens/revoke", json={})
+    with pytest.raises(jse.JseAuthError) as caught:
+        client.get_transaction("nope")
+    text = caplog.text + str(caught.value) + repr(client)
+    for secret in (office, user, SECRET):
+        assert secret not in text
+
+
+def test_link_fetch_404_means_the_login_expired(make_client):
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    with pytest.raises(jse.JseLinkExpired):
+        client.fetch_link(request.id_request)  # nobody logged in
+
+
+def test_download_streams_and_hashes(draft, ctl):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    out = io.BytesIO()
+    result = client.download_document(tid, 1, out)
+    import hashlib
+
+    assert result.size == len(out.getvalue()) > 0
+    assert result.sha256 == hashlib.sha256(out.getvalue()).hexdigest()
+    assert result.content_type == "application/pdf"
+
+
+def test_download_larger_than_allowed_is_refused(draft, ctl):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    with pytest.raises(jse.JseResponseError):
+        client.download_document(tid, 1, io.BytesIO(), max_bytes=100)
+
+
+def test_every_request_has_a_timeout(linked, monkeypatch):
+    client = linked(timeout=12, transfer_timeout=34)
+    seen = []
+    original = client.session.request
+
+    def spy(method, url, **kwargs):
+        seen.append((method, kwargs.get("timeout")))
+        return original(method, url, **kwargs)
+
+    monkeypatch.setattr(client.session, "request", spy)
+    client.validate_check()
+    tid = client.create_transaction("Contrat", "", "ACME", "Signez")
+    client.upload_file(tid, 1, blank_pdf(), "c.pdf", [jse.SignField(1, 1, 10, 10)])
+    client.delete_transaction(tid)
+    assert seen == [("GET", 12), ("POST", 12), ("PUT", 34), ("DELETE", 12)]
+
+
+def test_deleting_a_draft_twice_is_harmless(draft):
+    client, tid = draft(signers=1)
+    assert client.delete_transaction(tid) is True
+    assert client.delete_transaction(tid) is False
+    with pytest.raises(jse.JseNotFound):
+        client.get_transaction(tid)
+
+
+def test_no_tokens_no_request():
+    client = jse.JseClient("https://jse.invalid", SHORTCUT, SECRET, session=NoNetwork())
+    with pytest.raises(jse.JseValidationError) as caught:
+        client.validate_check()
+    assert caught.value.code == "not_linked"

@@ -1,0 +1,311 @@
+"""The sandbox plays jesignexpert.com faithfully: pages, rules, control API."""
+
+import io
+import re
+import time
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from conftest import SHORTCUT, blank_pdf, jse, sandbox_server
+
+# ------------------------------------------------------------------- linking --
+
+
+def browse_link(url, email="jean.doe@cabinet-exemple.fr", password="demo", office="Cabinet Dupont Expertise"):
+    """What a person does on the linking page; returns the final redirect."""
+    browser = requests.Session()
+    page = browser.get(url, timeout=10)
+    assert page.status_code == 200 and "Se connecter" in page.text
+    page = browser.post(url, data={"step": "login", "email": email, "password": password}, timeout=10)
+    assert page.status_code == 200
+    offices = {name: oid for oid, name in re.findall(r'value="(\d+)"[^>]*> ([^<]+)</label>', page.text)}
+    assert office in offices, page.text
+    return browser.post(url, data={"step": "choose", "office_id": offices[office]}, allow_redirects=False, timeout=10)
+
+
+def test_a_person_logs_in_picks_a_cabinet_and_goes_back(make_client):
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/jesignexpert/linked?company=1")
+    back = browse_link(request.url)
+    assert back.status_code == 303
+    assert (
+        back.headers["Location"] == f"http://127.0.0.1:9/jesignexpert/linked?company=1&idRequest={request.id_request}"
+    )
+    tokens = client.fetch_link(request.id_request)
+    assert (tokens.office_name, tokens.user_email) == ("Cabinet Dupont Expertise", "jean.doe@cabinet-exemple.fr")
+    linked = make_client(office_token=tokens.office_token, user_token=tokens.user_token)
+    assert linked.validate_check()
+
+
+def test_wrong_password_stays_on_the_login_page(make_client):
+    request = make_client().start_link("http://127.0.0.1:9/back")
+    page = requests.post(
+        request.url, data={"step": "login", "email": "jean.doe@cabinet-exemple.fr", "password": "x"}, timeout=10
+    )
+    assert "Identifiants incorrects" in page.text
+
+
+def test_tokens_are_fetched_once(make_client, ctl):
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    ctl(
+        "POST",
+        f"/_sandbox/link/{request.id_request}/approve",
+        json={"email": "paul.petit@cabinet-exemple.fr", "office": "Cabinet Petit & Associés"},
+    )
+    client.fetch_link(request.id_request)
+    with pytest.raises(jse.JseLinkExpired):
+        client.fetch_link(request.id_request)
+
+
+def test_a_collaborator_cannot_link_a_cabinet_of_others(make_client, ctl):
+    request = make_client().start_link("http://127.0.0.1:9/back")
+    with pytest.raises(requests.HTTPError):
+        ctl(
+            "POST",
+            f"/_sandbox/link/{request.id_request}/approve",
+            json={"email": "paul.petit@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
+        )
+
+
+def test_stale_link_request_expires(make_client, ctl):
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    ctl("POST", "/_sandbox/clock", json={"days": 0.01})  # 14 minutes later
+    assert requests.get(request.url, timeout=10).status_code == 404
+    with pytest.raises(jse.JseLinkExpired):
+        client.fetch_link(request.id_request)
+
+
+def test_timestamp_far_from_now_is_refused(sandbox):
+    ts = int(time.time() * 1000) - 3600 * 1000
+    idr = jse.new_id_request()
+    mac = jse.link_signature(SHORTCUT, "sandbox-secret", idr, ts)
+    url = f"{sandbox.url}/editor/{SHORTCUT}/token/officeAndUser/auth/{idr}/{mac}?ts={ts}"
+    answer = requests.post(url, json={"success_url": "http://127.0.0.1:9/"}, timeout=10)
+    assert answer.status_code == 400 and "ts" in answer.json()["details"]
+
+
+def test_user_token_expires_after_5_days(linked, ctl):
+    client = linked()
+    ctl("POST", "/_sandbox/clock", json={"days": 4.9})
+    assert client.validate_check()
+    ctl("POST", "/_sandbox/clock", json={"days": 0.2})
+    with pytest.raises(jse.JseAuthError):
+        client.validate_check()
+
+
+def test_tokens_of_one_cabinet_do_not_open_another(linked, draft):
+    _client, tid = draft(signers=1)
+    other = linked(email="paul.petit@cabinet-exemple.fr", office="Cabinet Petit & Associés")
+    with pytest.raises(jse.JseNotFound):
+        other.get_transaction(tid)
+
+
+# ------------------------------------------------------------ platform rules --
+
+
+def test_the_platform_checks_what_the_client_checks(linked, sandbox):
+    """Even a client that skips validation cannot pass bad input."""
+    client = linked()
+    headers = {jse.HEADER_OFFICE: client._office_token, jse.HEADER_USER: client._user_token}
+    url = f"{sandbox.url}/editor/{SHORTCUT}/transaction"
+    body = {"object": "x" * 46, "message": "", "mailSender": "A", "mailSubject": "B"}
+    answer = requests.post(url, json=body, headers=headers, timeout=10)
+    assert answer.status_code == 400 and "object" in answer.json()["details"]
+    tid = client.create_transaction("Contrat", "", "A", "B")
+    files = {"file": ("contrat.docx", b"PK\x03\x04", "application/octet-stream"), "SignFields": (None, "[]")}
+    answer = requests.put(f"{url}/{tid}/uploadFile/1", files=files, headers=headers, timeout=10)
+    assert answer.status_code == 400 and "PDF" in answer.json()["details"]
+
+
+def test_a_sign_field_off_the_document_is_refused(linked):
+    client = linked()
+    tid = client.create_transaction("Contrat", "", "A", "B")
+    with pytest.raises(jse.JseRequestRefused) as caught:
+        client.upload_file(tid, 1, blank_pdf(2), "c.pdf", [jse.SignField(1, 3, 10, 10)])
+    assert "no page 3" in caught.value.details
+
+
+def test_two_signers_with_one_email_are_refused(draft):
+    client, tid = draft(signers=1)
+    with pytest.raises(jse.JseRequestRefused):
+        client.add_signatory(tid, "Other", "SIGNER1@example.com", 2, [1])
+
+
+def test_sequential_signing_goes_in_order(draft, ctl):
+    client, tid = draft(signers=2)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    states = [s.status for s in client.get_transaction(tid).signatories]
+    assert states == ["invited", "waiting"]
+    with pytest.raises(requests.HTTPError):
+        ctl("POST", f"/_sandbox/transaction/{tid}/signatory/2/sign")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    assert client.get_transaction(tid).status == "sent"
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/2/sign")
+    transaction = client.get_transaction(tid)
+    assert transaction.status == "signed"
+    assert all(s.status == "signed" and s.signed_at for s in transaction.signatories)
+
+
+def test_parallel_invites_everyone_at_once(draft, ctl):
+    client, tid = draft(signers=3, mode="parallel")
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    assert [s.status for s in client.get_transaction(tid).signatories] == ["invited"] * 3
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/3/sign")
+    assert client.get_transaction(tid).status == "sent"
+
+
+def test_a_refusal_ends_the_collection_without_document(draft, ctl):
+    client, tid = draft(signers=2)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/refuse")
+    transaction = client.get_transaction(tid)
+    assert transaction.status == "refused"
+    with pytest.raises(jse.JseRequestRefused):
+        client.download_document(tid, 1, io.BytesIO())
+
+
+def test_a_sent_collection_expires_after_15_days(draft, linked, ctl):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    before = client.get_transaction(tid).updated_at
+    ctl("POST", "/_sandbox/clock", json={"days": 14.9})
+    client = linked()  # the user token lasts 5 days: link again
+    assert client.get_transaction(tid).status == "sent"
+    ctl("POST", "/_sandbox/clock", json={"days": 0.2})
+    expired = [t for t in client.iter_changed_transactions(before) if t.id == tid]
+    assert [t.status for t in expired] == ["expired"]
+
+
+def test_changes_are_listed_since_a_time_page_after_page(linked):
+    client = linked()
+    start = int(time.time() * 1000) - 1
+    ids = [client.create_transaction(f"Contrat {n}", "", "A", "B") for n in range(205)]
+    first, more = client.list_changed_transactions(start, 1)
+    assert len(first) == 100 and more
+    seen = [t.id for t in client.iter_changed_transactions(start)]
+    assert sorted(seen) == sorted(ids)
+    last = client.get_transaction(ids[-1]).updated_at
+    assert [t.id for t in client.iter_changed_transactions(last)] == []
+
+
+# --------------------------------------------------------------- signed PDF --
+
+
+def test_signed_pdf_is_derived_from_the_original(draft, ctl):
+    client, tid = draft(signers=2, pages=3)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    for n in (1, 2):
+        ctl("POST", f"/_sandbox/transaction/{tid}/signatory/{n}/sign")
+    out = io.BytesIO()
+    client.download_document(tid, 1, out)
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    assert len(reader.pages) == 3
+    last_page = reader.pages[-1].extract_text()
+    assert "Signé électroniquement par Signer 1" in last_page
+    assert "Signé électroniquement par Signer 2" in last_page
+    fields = reader.trailer["/Root"]["/AcroForm"]["/Fields"]
+    values = [f.get_object()["/V"].get_object() for f in fields]
+    assert [v["/Type"] for v in values] == ["/Sig", "/Sig"]
+    assert [v["/Name"] for v in values] == ["Signer 1", "Signer 2"]
+    proof = io.BytesIO()
+    assert client.download_proof(tid, proof).content_type == "application/zip"
+
+
+def test_corrupted_pdf_fault(draft, ctl):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    ctl("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+    broken, good = io.BytesIO(), io.BytesIO()
+    client.download_document(tid, 1, broken)
+    client.download_document(tid, 1, good)
+    with pytest.raises(Exception):  # noqa: B017 (whatever pypdf raises)
+        PdfReader(io.BytesIO(broken.getvalue())).pages[0].extract_text()
+    assert len(PdfReader(io.BytesIO(good.getvalue())).pages) == 2
+
+
+# --------------------------------------------------------- the draft's page --
+
+
+def login_on(url, email="jean.doe@cabinet-exemple.fr"):
+    browser = requests.Session()
+    page = browser.get(url, timeout=10)
+    assert "Connectez-vous" in page.text
+    tid = url.rsplit("/", 1)[1]
+    page = browser.post(
+        f"{url.rsplit('/', 2)[0]}/collecte/{tid}/login", data={"email": email, "password": "demo"}, timeout=10
+    )
+    return browser, page
+
+
+def test_the_draft_page_shows_the_collection(draft):
+    client, tid = draft(signers=2)
+    url = client.get_transaction(tid).url
+    _browser, page = login_on(url)
+    text = page.text
+    assert "Collecte de signature du Cabinet Dupont Expertise" in text
+    assert "CDD MARC LANGLOIS" in text and "Brouillon" in text
+    assert re.search(r"CDD MARC LANGLOIS\.pdf</a> \(\d+ Ko\)", text)
+    assert text.count("Signature avancée") == 2
+    assert "Invitations séquentielles" in text
+    assert "page dernière (x=60, y=650)" in text
+    for button in ("Supprimer le brouillon", "Marquer comme préparé", "Envoyer la collecte"):
+        assert button in text
+
+
+def test_the_draft_page_buttons(draft):
+    client, tid = draft(signers=1)
+    url = client.get_transaction(tid).url
+    browser, _page = login_on(url)
+    browser.post(f"{url}/prepare", timeout=10)
+    assert client.get_transaction(tid).status == "prepared"
+    page = browser.post(f"{url}/send", timeout=10)
+    assert "Envoyé" in page.text and "Envoyer la collecte" not in page.text
+    assert client.get_transaction(tid).status == "sent"
+    _client, other = draft(signers=1, client=client)
+    browser.post(f"{url.rsplit('/', 1)[0]}/{other}/delete", timeout=10)
+    with pytest.raises(jse.JseNotFound):
+        client.get_transaction(other)
+
+
+def test_the_draft_page_is_closed_to_other_cabinets(draft):
+    client, tid = draft(signers=1)
+    _browser, page = login_on(client.get_transaction(tid).url, email="paul.petit@cabinet-exemple.fr")
+    assert page.status_code == 403
+
+
+# ------------------------------------------------------------- persistence --
+
+
+def test_state_survives_a_restart(tmp_path, ctl):
+    path = str(tmp_path / "state.sqlite3")
+    server = sandbox_server.start(path)
+    client = jse.JseClient(server.url, SHORTCUT, "sandbox-secret")
+    request = client.start_link("http://127.0.0.1:9/back")
+    answer = requests.post(
+        f"{server.url}/_sandbox/link/{request.id_request}/approve",
+        json={"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    tokens = client.fetch_link(request.id_request)
+    tid = jse.JseClient(server.url, SHORTCUT, "", tokens.office_token, tokens.user_token).create_transaction(
+        "Contrat", "", "A", "B"
+    )
+    sandbox_server.stop(server)
+    server = sandbox_server.start(path)
+    try:
+        again = jse.JseClient(server.url, SHORTCUT, "", tokens.office_token, tokens.user_token)
+        assert again.validate_check()
+        assert again.get_transaction(tid).title == "Contrat"
+    finally:
+        sandbox_server.stop(server)
+
+
+def test_the_sandbox_listens_on_loopback_only(tmp_path):
+    with pytest.raises(ValueError):
+        sandbox_server.start(str(tmp_path / "s.sqlite3"), host="0.0.0.0")  # noqa: S104

@@ -1,0 +1,162 @@
+# shellcheck shell=bash
+# Shared helpers of `make test` and `make run`: paths, cached environments,
+# Odoo discovery and a private PostgreSQL cluster.  Sourced, never run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDON=jesignexpert_connector
+# Everything `make` builds lives out of the work tree, in one cache folder
+# that later runs (and CI, which runs with no variable set) find again.
+CACHE_DIR=${JSE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/jesignexpert_connector}
+ODOO_VENV=$CACHE_DIR/odoo18-venv
+TOOLS_VENV=$CACHE_DIR/tools-venv
+VAR_DIR=$ROOT/.var
+BASE_PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Prints a sha256 of the given files, to tell when a venv is out of date.
+files_hash() { cat "$@" | sha256sum | cut -c1-16; }
+
+# Installs the given Debian packages if any is missing (root only).
+ensure_debs() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        die "missing Debian packages: ${missing[*]} (install them: sudo apt-get install ${missing[*]})"
+    fi
+    log "installing Debian packages: ${missing[*]}"
+    if [ -z "${_JSE_APT_UPDATED:-}" ]; then
+        apt-get update -qq >&2 || die "apt-get update failed"
+        _JSE_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+        || die "apt-get install ${missing[*]} failed"
+}
+
+# A venv for the suites that need no Odoo, and for the linters.
+ensure_tools_venv() {
+    local stamp want
+    want=$(files_hash "$ROOT/requirements.txt" "$ROOT/requirements-test.txt")
+    stamp=$TOOLS_VENV/.jse-stamp
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        log "preparing the test tools in $TOOLS_VENV"
+        rm -rf "$TOOLS_VENV"
+        "$BASE_PYTHON" -m venv "$TOOLS_VENV" || die "cannot create a venv with $BASE_PYTHON"
+        "$TOOLS_VENV/bin/pip" install -q -U pip >&2
+        "$TOOLS_VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-test.txt" >&2 \
+            || die "pip could not install the test tools"
+        echo "$want" >"$stamp"
+    fi
+}
+
+# Is Odoo 18.0 importable by this Python?  Prints its source folder.
+odoo_source_of() {
+    "$1" - <<'EOF' 2>/dev/null
+import os, odoo.release as r
+assert r.version_info[:2] == (18, 0), r.version
+print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))))
+EOF
+}
+
+# Installs Odoo 18.0 from the source tree $1 into the cached venv.
+provision_odoo_venv() {
+    local src=$1 pins want stamp
+    [ -f "$src/odoo/release.py" ] && [ -f "$src/requirements.txt" ] \
+        || die "ODOO_SRC=$src is not an Odoo source tree (no odoo/release.py)"
+    grep -q "^version_info = (18, 0," "$src/odoo/release.py" \
+        || die "ODOO_SRC=$src is not Odoo 18.0"
+    src=$(cd "$src" && pwd)
+    want="$(files_hash "$src/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-odoo-test.txt") $src"
+    stamp=$ODOO_VENV/.jse-stamp
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+    log "installing Odoo 18.0 from $src into $ODOO_VENV (once; takes a few minutes)"
+    # Build dependencies of Odoo's pinned requirements (psycopg2, python-ldap).
+    ensure_debs libpq-dev libldap2-dev libsasl2-dev
+    rm -rf "$ODOO_VENV"
+    "$BASE_PYTHON" -m venv "$ODOO_VENV" || die "cannot create a venv with $BASE_PYTHON"
+    "$ODOO_VENV/bin/pip" install -q -U 'pip>=25.3' >&2 || die "cannot upgrade pip"
+    # Several of Odoo 18.0's pinned packages still import pkg_resources in
+    # their build, which setuptools 81 removed.
+    pins=$ODOO_VENV/build-constraints.txt
+    echo 'setuptools<81' >"$pins"
+    "$ODOO_VENV/bin/pip" install -q --build-constraint "$pins" -r "$src/requirements.txt" >&2 \
+        || die "pip could not install Odoo's requirements"
+    "$ODOO_VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-odoo-test.txt" >&2 \
+        || die "pip could not install the addon's requirements"
+    # Odoo runs from its source tree, untouched: the venv only learns where it is.
+    echo "$src" >"$("$ODOO_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo-src.pth"
+    odoo_source_of "$ODOO_VENV/bin/python" >/dev/null || die "Odoo still not importable from $ODOO_VENV"
+    echo "$want" >"$stamp"
+}
+
+# Finds Odoo 18.0: sets ODOO_PYTHON and ODOO_BIN, or ODOO_MISSING (why not).
+find_odoo() {
+    local src
+    ODOO_PYTHON='' ODOO_BIN='' ODOO_MISSING=''
+    if [ -n "${ODOO_SRC:-}" ]; then
+        provision_odoo_venv "$ODOO_SRC"
+        ODOO_PYTHON=$ODOO_VENV/bin/python
+    elif [ -n "$(odoo_source_of "$BASE_PYTHON")" ]; then
+        ODOO_PYTHON=$BASE_PYTHON
+        "$ODOO_PYTHON" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-odoo-test.txt" >&2 \
+            || die "pip could not install the addon's test requirements next to Odoo"
+    elif [ -f "$ODOO_VENV/.jse-stamp" ] && [ -n "$(odoo_source_of "$ODOO_VENV/bin/python")" ]; then
+        ODOO_PYTHON=$ODOO_VENV/bin/python
+    else
+        ODOO_MISSING="Odoo 18.0 not found: run once with ODOO_SRC=/path/to/odoo-18.0 (see README)"
+        return 1
+    fi
+    src=$(odoo_source_of "$ODOO_PYTHON")
+    ODOO_BIN=$src/odoo-bin
+    [ -f "$ODOO_BIN" ] || ODOO_BIN=$(dirname "$ODOO_PYTHON")/odoo
+    [ -e "$ODOO_BIN" ] || { ODOO_MISSING="no odoo-bin next to $src"; return 1; }
+    ODOO_ADDONS=$src/odoo/addons,$src/addons
+    return 0
+}
+
+# --- a private PostgreSQL cluster, reachable only through a Unix socket ----
+
+pg_bindir() {
+    local d
+    for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && echo "$d"; done | sort -V | tail -n 1
+}
+
+# Runs a PostgreSQL program as the cluster's owner (postgres refuses root).
+_pg_as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start DATA_DIR SOCKET_DIR [SERVER OPTIONS...]: creates the cluster if
+# needed and starts it, listening on the Unix socket only (no TCP at all).
+pg_start() {
+    local data=$1 sock=$2 bin
+    shift 2
+    ensure_debs postgresql
+    bin=$(pg_bindir)
+    [ -n "$bin" ] || die "PostgreSQL's server programs not found under /usr/lib/postgresql"
+    mkdir -p "$data" "$sock"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$data" "$sock" && chmod 700 "$data"
+    if [ ! -f "$data/PG_VERSION" ]; then
+        _pg_as_owner "$bin/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+            || die "initdb failed in $data"
+    fi
+    _pg_as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+        -o "-c listen_addresses='' -c unix_socket_directories='$sock' $*" \
+        start >/dev/null || die "PostgreSQL did not start (see $data/server.log)"
+}
+
+pg_stop() {
+    local data=$1 bin
+    bin=$(pg_bindir)
+    [ -f "$data/postmaster.pid" ] && _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    return 0
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    "$BASE_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
