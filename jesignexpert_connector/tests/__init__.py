@@ -1,1 +1,2 @@
 from . import test_jesignexpert_api
+from . import test_translations
