@@ -252,7 +252,13 @@ def test_the_draft_page_shows_the_collection(draft):
     assert re.search(r"CDD MARC LANGLOIS\.pdf</a> \(\d+ Ko\)", text)
     assert text.count("Signature avancée") == 2
     assert "Invitations séquentielles" in text
-    assert "page dernière (x=60, y=650)" in text
+    assert "dernière page (x=60, y=650)" in text
+    # the last of the 2 pages carries both signature fields, drawn where they go
+    assert text.count('class="page"') == 2
+    assert re.findall(r'class="field" style="left:(\d+)px;top:(\d+)px[^>]*>([^<]+)<', text) == [
+        ("18", "195", "Signataire 1 : Signer 1"),
+        ("78", "195", "Signataire 2 : Signer 2"),
+    ]
     for button in ("Supprimer le brouillon", "Marquer comme préparé", "Envoyer la collecte"):
         assert button in text
 

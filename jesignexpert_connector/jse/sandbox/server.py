@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from .pdf import MARK_HEIGHT, MARK_WIDTH
 from .store import SandboxError, Store
 
 _logger = logging.getLogger(__name__)
@@ -80,7 +81,12 @@ td, th {{ border-bottom: 1px solid #dde3ea; padding: 6px; text-align: left; }}
 button {{ padding: 8px 14px; margin: 4px 6px 4px 0; border-radius: 4px; border: 1px solid #00558c;
   background: #00558c; color: #fff; cursor: pointer; }}
 button.secondary {{ background: #fff; color: #00558c; }} button.danger {{ background: #b3261e; border-color: #b3261e; }}
-.status {{ font-weight: bold; }} .error {{ color: #b3261e; }} label {{ display: block; margin: 8px 0; }}
+.status {{ font-weight: bold; }}
+.pages {{ display: flex; flex-wrap: wrap; gap: 12px; }}
+.page {{ position: relative; background: #fff; border: 1px solid #b8c2cc; box-shadow: 0 1px 3px #0002; }}
+.pageno {{ position: absolute; bottom: 2px; right: 4px; font-size: 10px; color: #889; }}
+.field {{ position: absolute; border: 1px dashed #00558c; background: #00558c22; font-size: 8px;
+  overflow: hidden; color: #00558c; }} .error {{ color: #b3261e; }} label {{ display: block; margin: 8px 0; }}
 </style></head><body><header><strong>jesignexpert.com</strong><small>sandbox locale, aucune valeur légale</small>
 </header><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"""
     return Reply(status, doc.encode(), "text/html; charset=utf-8", headers)
@@ -567,7 +573,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         signer_rows = ""
         for s in signers:
             spots = ", ".join(
-                f"page {'dernière' if fields[p][1]['page'] == -1 else fields[p][1]['page']} "
+                f"{'dernière page' if fields[p][1]['page'] == -1 else 'page %s' % fields[p][1]['page']} "
                 f"(x={fields[p][1]['positionX']}, y={fields[p][1]['positionY']})"
                 for p in json.loads(s["positions"])
                 if p in fields
@@ -594,11 +600,40 @@ class SandboxHandler(BaseHTTPRequestHandler):
             f"<h2>Documents</h2><ul>{doc_rows or '<li>aucun</li>'}</ul>"
             f"<h2>Signataires <small>{mode}</small></h2><table><tr><th>Ordre</th><th>Nom</th><th>E-mail</th>"
             f"<th>Niveau</th><th>Emplacements de signature</th><th>Statut</th></tr>{signer_rows}</table>"
+            f"<h2>Signatures sur le document</h2>{self._pages_preview(docs, signers)}"
             f"<h2>Mails</h2><p>Émetteur : {_e(data.get('mailSender'))}<br>Objet : {_e(data.get('mailSubject'))}</p>"
             f"<pre>{_e(data.get('message'))}</pre>{buttons}"
             f"<p><small>Connecté en tant que {_e(collaborator['name'])}</small></p>"
         )
         return _page(f"Collecte de signature du {office}", body, headers=headers)
+
+    @staticmethod
+    def _pages_preview(docs, signers):
+        """Each page drawn to scale, with the signature fields placed on it."""
+        scale = 0.3
+        owner = {p: s for s in signers for p in json.loads(s["positions"])}
+        html_pages = []
+        for doc in docs:
+            reader = PdfReader(io.BytesIO(doc["content"]))
+            fields = json.loads(doc["sign_fields"])
+            for number, page in enumerate(reader.pages, start=1):
+                width, height = float(page.mediabox.width), float(page.mediabox.height)
+                boxes = ""
+                for f in fields:
+                    if f["page"] not in (number, -1) or (f["page"] == -1 and number != len(reader.pages)):
+                        continue
+                    signer = owner.get(f["order"])
+                    label = f"Signataire {signer['level']} : {signer['name']}" if signer else "Non attribué"
+                    boxes += (
+                        f'<div class="field" style="left:{f["positionX"] * scale:.0f}px;'
+                        f"top:{f['positionY'] * scale:.0f}px;width:{MARK_WIDTH * scale:.0f}px;"
+                        f'height:{MARK_HEIGHT * scale:.0f}px">{_e(label)}</div>'
+                    )
+                html_pages.append(
+                    f'<div class="page" style="width:{width * scale:.0f}px;height:{height * scale:.0f}px">'
+                    f'<span class="pageno">{number}/{len(reader.pages)}</span>{boxes}</div>'
+                )
+        return f'<div class="pages">{"".join(html_pages)}</div>'
 
     def page_collection_login(self, tid):
         form = self._form()
