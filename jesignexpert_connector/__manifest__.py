@@ -5,7 +5,6 @@
     "summary": "Send employment contracts for electronic signature on jesignexpert.com",
     "version": "18.0.1.0.0",
     "category": "Human Resources/Contracts",
-    "website": "https://www.jesignexpert.com",
     "author": "jesignexpert_connector contributors",
     "license": "LGPL-3",
     "development_status": "Alpha",

@@ -556,12 +556,17 @@ class JseClient:
         raise JseResponseError("jesignexpert.com keeps sending pages", endpoint="transaction.list")
 
     def download_document(self, transaction_id, order, out, max_bytes=PDF_MAX_BYTES * 2):
-        """ASSUMED: streams the signed PDF into the binary file ``out``."""
+        """ASSUMED: streams the signed PDF into the binary file ``out``.
+
+        Returns a ``Download`` (size, SHA-256).  It never holds the whole file
+        in memory.  When it raises, ``out`` may hold part of the file: discard
+        it and download again.
+        """
         path = self._tx(transaction_id, f"document/{int(order)}")
         return self._download(path, "transaction.document", out, max_bytes)
 
     def download_proof(self, transaction_id, out, max_bytes=PDF_MAX_BYTES * 5):
-        """ASSUMED: streams the proof file into the binary file ``out``."""
+        """ASSUMED: streams the proof file into ``out`` (as ``download_document``)."""
         return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes)
 
     def delete_transaction(self, transaction_id):
