@@ -258,6 +258,13 @@ def test_deleting_a_draft_twice_is_harmless(draft):
         client.get_transaction(tid)
 
 
+def test_odd_shortcut_or_id_cannot_bend_the_path(linked):
+    with pytest.raises(jse.JseValidationError):
+        jse.JseClient("https://jse.invalid", "../admin", SECRET)
+    with pytest.raises(jse.JseNotFound):
+        linked().get_transaction("../token/validateCheck")
+
+
 def test_no_tokens_no_request():
     client = jse.JseClient("https://jse.invalid", SHORTCUT, SECRET, session=NoNetwork())
     with pytest.raises(jse.JseValidationError) as caught:

@@ -21,6 +21,7 @@ import string
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 import requests
 
@@ -385,6 +386,8 @@ class JseClient:
             raise JseValidationError("invalid_url", "base_url", "the API base URL must start with http:// or https://")
         if not shortcut:
             raise JseValidationError("required", "shortcut", "the integrator shortcut is required")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", shortcut):
+            raise JseValidationError("invalid_choice", "shortcut", "the integrator shortcut has unexpected characters")
         self.base_url = base_url.rstrip("/")
         self.shortcut = shortcut
         self._secret = secret or ""
@@ -582,7 +585,7 @@ class JseClient:
     def _tx(self, transaction_id=None, action=None):
         path = f"/editor/{self.shortcut}/transaction"
         if transaction_id is not None:
-            path += f"/{transaction_id}"
+            path += "/" + quote(str(transaction_id), safe="")
         if action:
             path += f"/{action}"
         return path
