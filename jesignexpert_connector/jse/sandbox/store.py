@@ -433,12 +433,7 @@ class Store:
 
     def sign(self, tid, level):
         with self.transaction():
-            row = self.txn_by_id(tid)
-            if row["status"] != "sent":
-                raise SandboxError(400, f"the transaction is {row['status']}, not sent")
-            signer = self._signer(tid, level)
-            if signer["status"] != "invited":
-                raise SandboxError(400, f"signatory {level} is {signer['status']}, not invited")
+            self._invited_signer(tid, level)
             now = self.now()
             self._q(
                 "UPDATE signatory SET status = 'signed', signed_ms = ? WHERE txn_id = ? AND level = ?", now, tid, level
@@ -456,12 +451,7 @@ class Store:
 
     def refuse(self, tid, level):
         with self.transaction():
-            row = self.txn_by_id(tid)
-            if row["status"] != "sent":
-                raise SandboxError(400, f"the transaction is {row['status']}, not sent")
-            signer = self._signer(tid, level)
-            if signer["status"] != "invited":
-                raise SandboxError(400, f"signatory {level} is {signer['status']}, not invited")
+            self._invited_signer(tid, level)
             now = self.now()
             self._q(
                 "UPDATE signatory SET status = 'refused', refused_ms = ? WHERE txn_id = ? AND level = ?",
@@ -471,11 +461,17 @@ class Store:
             )
             self._touch(tid, "refused", closed_ms=now)
 
-    def _signer(self, tid, level):
-        row = self._one("SELECT * FROM signatory WHERE txn_id = ? AND level = ?", tid, int(level))
-        if not row:
+    def _invited_signer(self, tid, level):
+        """The signatory ``level`` of a sent transaction, who must be invited."""
+        row = self.txn_by_id(tid)
+        if row["status"] != "sent":
+            raise SandboxError(400, f"the transaction is {row['status']}, not sent")
+        signer = self._one("SELECT * FROM signatory WHERE txn_id = ? AND level = ?", tid, int(level))
+        if not signer:
             raise SandboxError(404, f"no signatory {level}")
-        return row
+        if signer["status"] != "invited":
+            raise SandboxError(400, f"signatory {level} is {signer['status']}, not invited")
+        return signer
 
     def _expire_due(self):
         """Sent transactions expire 15 days after they were sent."""
