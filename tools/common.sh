@@ -107,7 +107,7 @@ find_odoo() {
     elif [ -f "$ODOO_VENV/.jse-stamp" ] && [ -n "$(odoo_source_of "$ODOO_VENV/bin/python")" ]; then
         ODOO_PYTHON=$ODOO_VENV/bin/python
     else
-        ODOO_MISSING="Odoo 18.0 not found: run once with ODOO_SRC=/path/to/odoo-18.0 (see README)"
+        ODOO_MISSING="Odoo 18.0 not found: name its source tree once, as in ODOO_SRC=/path/to/odoo-18.0 make test (see README)"
         return 1
     fi
     src=$(odoo_source_of "$ODOO_PYTHON")

@@ -11,7 +11,7 @@ SANDBOX_PORT=${SANDBOX_PORT:-8079}
 DB=${ODOO_DB:-jesignexpert_demo}
 
 if ! find_odoo; then
-    echo "make run needs Odoo 18.0: $ODOO_MISSING" >&2
+    echo "make run needs Odoo 18.0, which is not installed: run ODOO_SRC=/path/to/odoo-18.0 make run once (see README)" >&2
     exit 1
 fi
 
