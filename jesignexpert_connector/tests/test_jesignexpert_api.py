@@ -63,3 +63,23 @@ class TestJesignexpertApi(SandboxCase):
         for secret in (tokens.office_token, tokens.user_token, "sandbox-secret"):
             self.assertNotIn(secret, message)
             self.assertNotIn(secret, str(caught.exception))
+
+    def test_each_client_error_has_its_own_clear_message(self):
+        api = self.env["jesignexpert.api"]
+        cases = [
+            (jse.JseRateLimited(12.2), "try again in 13 seconds"),
+            (jse.JseTransientError("x", 503), "cannot be reached right now"),
+            (jse.JseRequestRefused("the document has no page 3"), "refused the request: the document has no page 3"),
+            (jse.JseLinkExpired("x", 404), "login expired"),
+            (jse.JseNotFound("x", 404), "no longer exists"),
+            (jse.JseApiError("x", 409), "unexpected error (409)"),
+            (jse.JseValidationError("too_large", "file", "x", size=12 * 1048576, limit=10 * 1048576), "12.0 MB"),
+            (
+                jse.JseValidationError("duplicate_email", "email", "x", value="a@b.fr"),
+                "share the e-mail address a@b.fr",
+            ),
+        ]
+        messages = [api._error_message(error) for error, _expected in cases]
+        for message, (error, expected) in zip(messages, cases, strict=True):
+            self.assertIn(expected, message, type(error).__name__)
+        self.assertEqual(len(set(messages)), len(messages), "two errors share a message")

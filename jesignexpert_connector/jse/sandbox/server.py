@@ -556,7 +556,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 + self._login_form(f"/collecte/{tid}/login", error),
                 headers=headers,
             )
-        office = self.store._one("SELECT name FROM office WHERE id = ?", row["office_id"])["name"]
+        office = self.store.office_name(row["office_id"])
         data = json.loads(row["data"])
         docs = self.store.documents(tid)
         signers = self.store.signatories(tid)
@@ -650,7 +650,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.store.delete(row)
             return _page("Brouillon supprimé", "<p>La collecte a été supprimée.</p>")
         try:
-            getattr(self.store, {"prepare": "prepare", "send": "send"}[action])(row)
+            getattr(self.store, action)(row)  # prepare or send, as the route says
         except SandboxError as exc:
             return self.page_collection(tid, error=exc.details)
         return Reply(303, b"", "text/plain", {"Location": f"/collecte/{tid}"})
@@ -706,11 +706,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def ctl_approve(self, idr):
         """Completes a link as if a person had logged in and chosen the cabinet."""
         data = self._json_body()
-        collaborator = self.store._one("SELECT * FROM collaborator WHERE email = ?", data.get("email", ""))
-        office = self.store._one("SELECT * FROM office WHERE name = ?", data.get("office", ""))
-        if not collaborator or not office:
-            raise SandboxError(404, "unknown collaborator or cabinet")
-        link = self.store.approve_link(idr, collaborator["id"], office["id"])
+        link = self.store.approve_link_by_name(idr, data.get("email", ""), data.get("office", ""))
         return _json(200, {"success_url": link["success_url"]})
 
     def ctl_revoke(self):

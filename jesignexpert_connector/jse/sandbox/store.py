@@ -208,6 +208,13 @@ class Store:
             )
             return link
 
+    def approve_link_by_name(self, id_request, email, office_name):
+        collaborator = self._one("SELECT id FROM collaborator WHERE email = ?", email)
+        office = self._one("SELECT id FROM office WHERE name = ?", office_name)
+        if not collaborator or not office:
+            raise SandboxError(404, "unknown collaborator or cabinet")
+        return self.approve_link(id_request, collaborator["id"], office["id"])
+
     def fetch_link(self, shortcut, id_request):
         """Tokens of an approved link, once; 404 when none (expired or not approved)."""
         with self.transaction():
@@ -302,6 +309,9 @@ class Store:
             collaborator_id,
         )
         return [dict(r) for r in rows]
+
+    def office_name(self, office_id):
+        return self._one("SELECT name FROM office WHERE id = ?", office_id)["name"]
 
     def collaborators(self):
         rows = self._q("SELECT * FROM collaborator ORDER BY id").fetchall()
