@@ -2,7 +2,8 @@
 #   make test      linters, the suites without Odoo, and the Odoo suite when Odoo 18.0 is available
 #   make run       PostgreSQL, the sandbox and Odoo 18.0 with the addon on http://127.0.0.1:$(ODOO_PORT)
 #   make sandbox   the jesignexpert.com sandbox alone
-.PHONY: test run sandbox
+#   make i18n      refresh i18n/*.pot and fr.po from the code (needs Odoo)
+.PHONY: test run sandbox i18n
 
 test:
 	@bash tools/test.sh
@@ -12,3 +13,6 @@ run:
 
 sandbox:
 	@bash tools/sandbox.sh
+
+i18n:
+	@bash tools/i18n.sh

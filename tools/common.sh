@@ -118,6 +118,24 @@ find_odoo() {
     return 0
 }
 
+# write_odoo_conf FILE SOCKET_DIR DATA_DIR HTTP_PORT [EXTRA LINES...]: an
+# Odoo configuration for this addon and a private cluster, on loopback only.
+write_odoo_conf() {
+    local file=$1 sock=$2 data=$3 port=$4
+    shift 4
+    {
+        echo "[options]"
+        echo "addons_path = $ODOO_ADDONS,$ROOT"
+        echo "db_host = $sock"
+        echo "db_user = odoo"
+        echo "data_dir = $data"
+        echo "http_interface = 127.0.0.1"
+        echo "http_port = $port"
+        echo "gevent_port = $(free_port)"
+        printf '%s\n' "$@"
+    } >"$file"
+}
+
 # --- a private PostgreSQL cluster, reachable only through a Unix socket ----
 
 pg_bindir() {
@@ -143,6 +161,9 @@ pg_start() {
     if [ ! -f "$data/PG_VERSION" ]; then
         _pg_as_owner "$bin/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
             || die "initdb failed in $data"
+    fi
+    if _pg_as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        return 0 # already running (a previous run left it, or another command uses it)
     fi
     _pg_as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' $*" \

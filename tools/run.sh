@@ -48,18 +48,7 @@ log "sandbox on http://127.0.0.1:$SANDBOX_PORT (log: $VAR_DIR/sandbox.log)"
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health" 20 || die "the sandbox did not start (see $VAR_DIR/sandbox.log)"
 
-cat >"$VAR_DIR/odoo.conf" <<CONF
-[options]
-addons_path = $ODOO_ADDONS,$ROOT
-db_host = $SOCK
-db_user = odoo
-db_name = $DB
-dbfilter = ^$DB\$
-data_dir = $VAR_DIR/odoo-data
-http_interface = 127.0.0.1
-http_port = $ODOO_PORT
-gevent_port = $(free_port)
-CONF
+write_odoo_conf "$VAR_DIR/odoo.conf" "$SOCK" "$VAR_DIR/odoo-data" "$ODOO_PORT" "db_name = $DB" "dbfilter = ^$DB\$"
 
 PSQL=("$(pg_bindir)/psql" -h "$SOCK" -U odoo -v ON_ERROR_STOP=1 -qtA)
 if [ "$("${PSQL[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" = 1 ]; then
@@ -80,6 +69,10 @@ fi
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = now()" \
     || die "could not point the addon at the sandbox"
 
+# The demo company works with a sandbox cabinet, linked once.
+"$ODOO_PYTHON" "$ODOO_BIN" shell -c "$VAR_DIR/odoo.conf" --no-http <"$ROOT/tools/demo_link.py" >"$VAR_DIR/odoo-link.log" 2>&1 \
+    || die "could not link the demo company to the sandbox (see $VAR_DIR/odoo-link.log)"
+
 log "Odoo on http://127.0.0.1:$ODOO_PORT (log: $VAR_DIR/odoo.log)"
 "$ODOO_PYTHON" "$ODOO_BIN" -c "$VAR_DIR/odoo.conf" --logfile="$VAR_DIR/odoo.log" &
 PIDS+=($!)
@@ -90,7 +83,8 @@ cat <<MSG
   Odoo 18.0 with jesignexpert_connector:  http://127.0.0.1:$ODOO_PORT
   Login: admin   Password: admin          (database $DB)
   jesignexpert.com sandbox:               http://127.0.0.1:$SANDBOX_PORT
-  (collaborators: jean.doe@cabinet-exemple.fr / demo, ...)
+  (collaborators: jean.doe@cabinet-exemple.fr / demo, ...; YourCompany is linked
+   to its "Cabinet Dupont Expertise": Employees > Configuration > jesignexpert.com)
 
   Ctrl-C stops Odoo, the sandbox and PostgreSQL.
 

@@ -115,17 +115,7 @@ odoo_suite() {
     SOCK=$(mktemp -d /tmp/jsepg.XXXXXX)
     PGDATA_DIR=$WORK/pgdata
     pg_start "$PGDATA_DIR" "$SOCK" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
-    cat >"$WORK/odoo.conf" <<EOF
-[options]
-addons_path = $ODOO_ADDONS,$ROOT
-db_host = $SOCK
-db_user = odoo
-data_dir = $WORK/odoo-data
-http_interface = 127.0.0.1
-http_port = $(free_port)
-gevent_port = $(free_port)
-list_db = False
-EOF
+    write_odoo_conf "$WORK/odoo.conf" "$SOCK" "$WORK/odoo-data" "$(free_port)" "list_db = False"
 
     log "odoo: installing $ADDON into two fresh databases (with and without demo data), side by side"
     t=$(now)

@@ -1,2 +1,4 @@
 from . import test_jesignexpert_api
+from . import test_jesignexpert_firm
+from . import test_jesignexpert_link
 from . import test_translations

@@ -7,7 +7,7 @@ import tempfile
 import requests
 from pypdf import PdfWriter
 
-from odoo.tests import TransactionCase
+from odoo.tests import HttpCase, TransactionCase
 
 from ..jse.sandbox import server as sandbox
 
@@ -22,7 +22,7 @@ def blank_pdf(pages=1):
     return out.getvalue()
 
 
-class SandboxCase(TransactionCase):
+class SandboxMixin:
     """Runs the jesignexpert.com sandbox on a free loopback port for the
     class, and points the addon at it."""
 
@@ -58,3 +58,21 @@ class SandboxCase(TransactionCase):
         link = client.start_link("http://127.0.0.1/jesignexpert/linked")
         self.sandbox_call("POST", f"/_sandbox/link/{link.id_request}/approve", json={"email": email, "office": office})
         return client.fetch_link(link.id_request)
+
+    def link_firm(self, company=None, user=None, **kwargs):
+        """A cabinet linked to ``company`` by ``user``, as the flow stores it."""
+        user = user or self.env.ref("base.user_admin")
+        tokens = self.link_tokens(**kwargs)
+        return self.env["jesignexpert.firm"].with_user(user)._link_company(company or self.env.company, tokens, user)
+
+
+class SandboxCase(SandboxMixin, TransactionCase):
+    pass
+
+
+class SandboxHttpCase(SandboxMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # jesignexpert.com sends the browser back to this test server.
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())

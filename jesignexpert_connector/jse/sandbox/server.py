@@ -69,7 +69,11 @@ def _json(status, data):
 
 
 def _page(title, body, status=200, headers=None):
+    # Each page names itself in the browser console, so that browser tests
+    # (Odoo tours) know where the browser landed.
+    trace = json.dumps(f"jesignexpert.com sandbox: {title}").replace("<", "\\u003c")
     doc = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<script>console.log({trace});</script>
 <title>{html.escape(title)} - jesignexpert.com (sandbox)</title>
 <style>
 body {{ font-family: sans-serif; margin: 0; background: #f4f6f9; color: #1d2733; }}

@@ -1,0 +1,48 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from .jesignexpert_api import PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    jesignexpert_environment = fields.Selection(
+        [("production", "Production"), ("preproduction", "Pre-production"), ("sandbox", "Sandbox (local)")],
+        "jesignexpert.com environment",
+        default="production",
+        config_parameter=PARAM % "environment",
+    )
+    jesignexpert_sandbox_url = fields.Char("Sandbox URL", config_parameter=PARAM % "sandbox_url")
+    jesignexpert_shortcut = fields.Char("Integrator shortcut", config_parameter=PARAM % "shortcut")
+    # The secret is written, never read back into the form.
+    jesignexpert_secret = fields.Char("New integrator secret")
+    jesignexpert_secret_saved = fields.Boolean("A secret is saved", compute="_compute_jesignexpert_secret_saved")
+    jesignexpert_firm_id = fields.Many2one(
+        "jesignexpert.firm", "Linked cabinet", compute="_compute_jesignexpert_firm_id"
+    )
+
+    @api.depends("company_id")
+    def _compute_jesignexpert_secret_saved(self):
+        saved = bool(self.env["ir.config_parameter"].sudo().get_param(PARAM % "secret"))
+        for settings in self:
+            settings.jesignexpert_secret_saved = saved
+
+    @api.depends("company_id")
+    def _compute_jesignexpert_firm_id(self):
+        for settings in self:
+            settings.jesignexpert_firm_id = self.env["jesignexpert.firm"]._active_firm(settings.company_id)
+
+    def set_values(self):
+        res = super().set_values()
+        if self.jesignexpert_secret:
+            self.env["ir.config_parameter"].sudo().set_param(PARAM % "secret", self.jesignexpert_secret.strip())
+            self.jesignexpert_secret = False
+        return res
+
+    def action_jesignexpert_link(self):
+        self.ensure_one()
+        return self.env["jesignexpert.firm"]._action_start_link(
+            self.company_id, "firm", "/odoo/settings#jesignexpert_connector"
+        )
