@@ -128,9 +128,9 @@ class JesignexpertFirm(models.Model):
         return self
 
     def action_unlink_firm(self):
+        if not self.env.user.has_group(GROUP_MANAGER):
+            raise AccessError(self.env._("Only jesignexpert.com managers may unlink a cabinet."))
         for firm in self:
-            if not self.env.user.has_group(GROUP_MANAGER):
-                raise AccessError(self.env._("Only jesignexpert.com managers may unlink a cabinet."))
             firm.sudo().write({"active": False, "state": "revoked"})
             firm.message_post(body=self.env._("Cabinet unlinked by %s.", self.env.user.name))
         return True

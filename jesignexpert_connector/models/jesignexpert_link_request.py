@@ -78,10 +78,8 @@ class JesignexpertLinkRequest(models.Model):
             raise UserError(_("This link was already used."))
         if fields.Datetime.now() - request.create_date > LINK_TTL:
             raise UserError(_("This link expired: start again from Odoo."))
-        if request.company_id not in self.env.user.company_ids:
-            raise UserError(_("You no longer have access to %s.", request.company_id.name))
         firm_model = self.env["jesignexpert.firm"]
-        firm_model._check_may_link(request.company_id, request.purpose)
+        firm_model._check_may_link(request.company_id, request.purpose)  # rights may have changed since
         api_model = self.env["jesignexpert.api"]
         try:
             with api_model._client() as client:

@@ -105,7 +105,6 @@ class TestLinkFlow(SandboxHttpCase):
 
     def test_stale_callback_is_refused(self):
         back = self.log_in_on_jesignexpert(self.start())
-        self.env["jesignexpert.link.request"].search([]).write({"state": "pending"})
         self.env.cr.execute(
             "UPDATE jesignexpert_link_request SET create_date = %s",
             [fields.Datetime.now() - timedelta(minutes=11)],
