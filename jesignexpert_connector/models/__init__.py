@@ -4,3 +4,9 @@ from . import jesignexpert_access
 from . import jesignexpert_link_request
 from . import res_config_settings
 from . import res_users
+from . import res_company
+from . import hr_contract
+from . import jesignexpert_document_template
+from . import jesignexpert_signature_clause
+from . import jesignexpert_signature_slot
+from . import report_jesignexpert_contract

@@ -1,0 +1,130 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree, html
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from .. import variables
+
+# Printed, tiny and white, at two corners of each slot box; pdf_slots.py reads them back.
+SLOT_MARK = "JSESLOT{order}{corner}"
+
+
+class HrContract(models.Model):
+    _inherit = "hr.contract"
+
+    jesignexpert_template_id = fields.Many2one(
+        "jesignexpert.document.template",
+        "Document template",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    jesignexpert_clause_id = fields.Many2one("jesignexpert.signature.clause", "Signature clause", copy=False)
+    jesignexpert_start_time = fields.Float("Start time", help="Time the contract starts on its first day.")
+    jesignexpert_increase_reason = fields.Char(
+        "Reason for the temporary increase in activity", help="For a fixed-term contract: what the increase stems from."
+    )
+    jesignexpert_document = fields.Html("Document preview", compute="_compute_jesignexpert_document", sanitize=False)
+
+    @api.depends(
+        "jesignexpert_template_id.body",
+        "jesignexpert_clause_id.slot_ids",
+        "employee_id",
+        "date_start",
+        "date_end",
+        "wage",
+        "jesignexpert_start_time",
+        "jesignexpert_increase_reason",
+    )
+    def _compute_jesignexpert_document(self):
+        for contract in self:
+            contract.jesignexpert_document = (
+                contract._jesignexpert_render_document() if contract.jesignexpert_template_id else False
+            )
+
+    # --------------------------------------------------------------- clause --
+
+    def _jesignexpert_clause(self):
+        """The contract's own signature clause: a copy of its company's
+        published one, made the first time it is needed."""
+        self.ensure_one()
+        if not self.jesignexpert_clause_id:
+            default = self.env["jesignexpert.signature.clause"]._default_for(self.company_id)
+            self.sudo().jesignexpert_clause_id = default._copy_for(self)
+        return self.jesignexpert_clause_id
+
+    def action_jesignexpert_edit_clause(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "jesignexpert.signature.clause",
+            "res_id": self._jesignexpert_clause().id,
+            "view_mode": "form",
+            "views": [(self.env.ref("jesignexpert_connector.jesignexpert_signature_clause_view_form").id, "form")],
+            "target": "new",
+        }
+
+    def _jesignexpert_signers(self):
+        """One signer per slot of the clause, filled from its referent."""
+        self.ensure_one()
+        return [
+            dict(slot._signer(self), order=n, label=slot.label)
+            for n, slot in enumerate(self._jesignexpert_clause().slot_ids.sorted("sequence"), start=1)
+        ]
+
+    # ------------------------------------------------------------ rendering --
+
+    def _jesignexpert_lang(self):
+        return self.jesignexpert_template_id.lang or "fr_FR"
+
+    def _jesignexpert_fill(self, fragment):
+        """``fragment`` (HTML) with each variable replaced by its value, or by
+        "(Label)" when the value is missing."""
+        if not fragment:
+            return Markup("")
+        lang = self._jesignexpert_lang()
+        contract = self.with_context(lang=lang)
+        root = html.fragment_fromstring(str(fragment), create_parent="div")
+        for span in root.xpath("//span[@data-jse-var]"):
+            variable = variables.BY_KEY.get(span.get("data-jse-var"))
+            value = variable and variable.getter(contract)
+            for child in list(span):
+                span.remove(child)
+            if value:
+                span.text = str(value)
+                span.set("class", "o_jse_var")
+            else:
+                span.text = f"({variables.label(variable, lang) if variable else span.get('data-jse-var')})"
+                span.set("class", "o_jse_var o_jse_missing")
+            del span.attrib["data-jse-var"]
+        inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+        # Safe: parsed from the sanitized field, values set as text (escaped by lxml).
+        return Markup(inner)  # noqa: S704
+
+    def _jesignexpert_slot_rows(self):
+        """The clause's slots two by two, each with its order: [[(1, slot), (2, slot)], ...]."""
+        numbered = list(enumerate(self._jesignexpert_clause().slot_ids.sorted("sequence"), start=1))
+        return [numbered[i : i + 2] for i in range(0, len(numbered), 2)]
+
+    def _jesignexpert_render_document(self):
+        """The whole document (body and signature clause) as HTML, for the preview."""
+        self.ensure_one()
+        return self.env["ir.qweb"]._render(
+            "jesignexpert_connector.contract_document",
+            {
+                "body": self._jesignexpert_fill(self.jesignexpert_template_id.body),
+                "clause": self._jesignexpert_clause(),
+                "rows": self._jesignexpert_slot_rows(),
+                "fill": self._jesignexpert_fill,
+                "mark": None,
+            },
+        )
+
+    def _jesignexpert_pdf(self):
+        """The document as a PDF, through Odoo's report engine (wkhtmltopdf)."""
+        self.ensure_one()
+        report = self.env.ref("jesignexpert_connector.action_report_jesignexpert_contract")
+        pdf, _type = (
+            self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(report, self.ids)
+        )
+        return pdf

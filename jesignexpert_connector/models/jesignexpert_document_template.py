@@ -1,0 +1,37 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import html_escape
+
+from .. import variables
+
+
+class JesignexpertDocumentTemplate(models.Model):
+    """The body of an employment contract, with variables."""
+
+    _name = "jesignexpert.document.template"
+    _description = "Contract document template"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", help="Leave empty to offer it to every company.")
+    lang = fields.Selection(
+        [("fr_FR", "French"), ("en_US", "English")], "Document language", default="fr_FR", required=True
+    )
+    # Variables live in the body as <span data-jse-var="key">: keep attributes.
+    body = fields.Html(sanitize_attributes=False, help='Type "@" then a variable\'s name to insert it.')
+
+    @api.model
+    def search_variables(self, term="", lang=None):
+        """The variables offered after "@" in the editor: [{key, label, html}]."""
+        lang = lang or self.env.lang
+        return [
+            {
+                "key": v.key,
+                "label": variables.label(v, lang),
+                "html": f'<span data-jse-var="{v.key}">{html_escape(variables.label(v, lang))}</span>',
+            }
+            for v in variables.search(term, lang)
+        ]

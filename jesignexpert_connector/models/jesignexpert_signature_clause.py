@@ -1,0 +1,84 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.fields import Command
+
+COMPANY_NAME = '<span data-jse-var="company_name">Dénomination sociale</span>'
+EMPLOYER_LINES = (
+    '<p><span data-jse-var="representative_firstname">Prénom du représentant</span> '
+    '<span data-jse-var="representative_lastname">Nom du représentant</span></p>'
+    '<p><span data-jse-var="representative_title">Qualité du représentant</span></p>'
+)
+EMPLOYEE_LINES = (
+    '<p><span data-jse-var="employee_firstname">Prénom du salarié</span> '
+    '<span data-jse-var="employee_lastname">Nom du salarié</span></p>'
+)
+
+
+class JesignexpertSignatureClause(models.Model):
+    """Who signs a contract, and where: a title, an optional paragraph and one
+    slot per signer.  A clause is either published in the company's clause
+    library, or the private copy of one contract."""
+
+    _name = "jesignexpert.signature.clause"
+    _description = "Signature clause"
+    _order = "published desc, id desc"
+
+    name = fields.Char("Clause title", required=True, default="Signature")
+    author = fields.Char("Written by")
+    paragraph = fields.Html(sanitize_attributes=False, help="Text above the signatures (advanced editing).")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    published = fields.Boolean("Published in the clause library", readonly=True)
+    contract_id = fields.Many2one("hr.contract", readonly=True, ondelete="cascade", index=True)
+    slot_ids = fields.One2many("jesignexpert.signature.slot", "clause_id", "Signatures", copy=True)
+
+    @api.model
+    def _default_for(self, company):
+        """The company's clause from the library; the standard one (employer
+        then employee) when it has none yet."""
+        if company.sudo().jesignexpert_clause_id:
+            return company.sudo().jesignexpert_clause_id
+        clause = self.sudo().create(
+            {
+                "company_id": company.id,
+                "published": True,
+                "author": self.env._("Written by %s", company.name),
+                "slot_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "referent": "employer",
+                            "heading": f"<p>Pour {COMPANY_NAME}</p>",
+                            "lines": EMPLOYER_LINES,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 2,
+                            "referent": "employee",
+                            "heading": "<p>Le salarié</p>",
+                            "lines": EMPLOYEE_LINES,
+                            "mention": "Lu et approuvé",
+                        }
+                    ),
+                ],
+            }
+        )
+        company.sudo().jesignexpert_clause_id = clause
+        return clause
+
+    def _copy_for(self, contract):
+        self.ensure_one()
+        return self.sudo().copy({"published": False, "contract_id": contract.id, "company_id": contract.company_id.id})
+
+    def action_save_contract_only(self):
+        """ "Save for this contract only": the changes stay on this contract."""
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_save_and_publish(self):
+        """ "Save and publish in the clause library": the company's future
+        contracts start from this clause; existing contracts keep theirs."""
+        self.ensure_one()
+        published = self.sudo().copy({"published": True, "contract_id": False})
+        self.company_id.sudo().jesignexpert_clause_id = published
+        return {"type": "ir.actions.act_window_close"}
