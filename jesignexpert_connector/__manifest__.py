@@ -26,6 +26,7 @@
     ],
     "demo": ["demo/ir_config_parameter_demo.xml"],
     "assets": {
+        "web.assets_backend": ["jesignexpert_connector/static/src/**/*"],
         "web.assets_tests": ["jesignexpert_connector/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

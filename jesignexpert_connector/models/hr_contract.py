@@ -44,6 +44,20 @@ class HrContract(models.Model):
 
     # --------------------------------------------------------------- clause --
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        contracts = super().create(vals_list)
+        for contract in contracts.filtered("jesignexpert_template_id"):
+            contract._jesignexpert_clause()
+        return contracts
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("jesignexpert_template_id"):
+            for contract in self.filtered(lambda c: not c.jesignexpert_clause_id):
+                contract._jesignexpert_clause()
+        return res
+
     def _jesignexpert_clause(self):
         """The contract's own signature clause: a copy of its company's
         published one, made the first time it is needed."""
@@ -75,7 +89,15 @@ class HrContract(models.Model):
     # ------------------------------------------------------------ rendering --
 
     def _jesignexpert_lang(self):
+        """The document's language, for the labels of missing values."""
         return self.jesignexpert_template_id.lang or "fr_FR"
+
+    def _jesignexpert_format_lang(self):
+        """The language that formats dates and amounts: the document's when it
+        is installed in Odoo, else the user's."""
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        lang = self._jesignexpert_lang()
+        return lang if lang in installed else self.env.lang or "en_US"
 
     def _jesignexpert_fill(self, fragment):
         """``fragment`` (HTML) with each variable replaced by its value, or by
@@ -83,7 +105,7 @@ class HrContract(models.Model):
         if not fragment:
             return Markup("")
         lang = self._jesignexpert_lang()
-        contract = self.with_context(lang=lang)
+        contract = self.with_context(lang=self._jesignexpert_format_lang())
         root = html.fragment_fromstring(str(fragment), create_parent="div")
         for span in root.xpath("//span[@data-jse-var]"):
             variable = variables.BY_KEY.get(span.get("data-jse-var"))
@@ -101,20 +123,24 @@ class HrContract(models.Model):
         # Safe: parsed from the sanitized field, values set as text (escaped by lxml).
         return Markup(inner)  # noqa: S704
 
-    def _jesignexpert_slot_rows(self):
+    def _jesignexpert_displayed_clause(self):
+        return self.jesignexpert_clause_id or self.env["jesignexpert.signature.clause"]._for_display(self.company_id)
+
+    def _jesignexpert_slot_rows(self, clause):
         """The clause's slots two by two, each with its order: [[(1, slot), (2, slot)], ...]."""
-        numbered = list(enumerate(self._jesignexpert_clause().slot_ids.sorted("sequence"), start=1))
+        numbered = list(enumerate(clause.slot_ids.sorted("sequence"), start=1))
         return [numbered[i : i + 2] for i in range(0, len(numbered), 2)]
 
     def _jesignexpert_render_document(self):
         """The whole document (body and signature clause) as HTML, for the preview."""
         self.ensure_one()
+        clause = self._jesignexpert_displayed_clause()
         return self.env["ir.qweb"]._render(
             "jesignexpert_connector.contract_document",
             {
                 "body": self._jesignexpert_fill(self.jesignexpert_template_id.body),
-                "clause": self._jesignexpert_clause(),
-                "rows": self._jesignexpert_slot_rows(),
+                "clause": clause,
+                "rows": self._jesignexpert_slot_rows(clause),
                 "fill": self._jesignexpert_fill,
                 "mark": None,
             },

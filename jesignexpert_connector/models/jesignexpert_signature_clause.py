@@ -33,39 +33,46 @@ class JesignexpertSignatureClause(models.Model):
     slot_ids = fields.One2many("jesignexpert.signature.slot", "clause_id", "Signatures", copy=True)
 
     @api.model
+    def _standard_values(self, company):
+        """The standard clause: the employer's representative, then the employee."""
+        return {
+            "company_id": company.id,
+            "author": self.env._("Written by %s", company.name),
+            "slot_ids": [
+                Command.create(
+                    {
+                        "sequence": 1,
+                        "referent": "employer",
+                        "heading": f"<p>Pour {COMPANY_NAME}</p>",
+                        "lines": EMPLOYER_LINES,
+                    }
+                ),
+                Command.create(
+                    {
+                        "sequence": 2,
+                        "referent": "employee",
+                        "heading": "<p>Le salarié</p>",
+                        "lines": EMPLOYEE_LINES,
+                        "mention": "Lu et approuvé",
+                    }
+                ),
+            ],
+        }
+
+    @api.model
     def _default_for(self, company):
-        """The company's clause from the library; the standard one (employer
-        then employee) when it has none yet."""
-        if company.sudo().jesignexpert_clause_id:
-            return company.sudo().jesignexpert_clause_id
-        clause = self.sudo().create(
-            {
-                "company_id": company.id,
-                "published": True,
-                "author": self.env._("Written by %s", company.name),
-                "slot_ids": [
-                    Command.create(
-                        {
-                            "sequence": 1,
-                            "referent": "employer",
-                            "heading": f"<p>Pour {COMPANY_NAME}</p>",
-                            "lines": EMPLOYER_LINES,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "sequence": 2,
-                            "referent": "employee",
-                            "heading": "<p>Le salarié</p>",
-                            "lines": EMPLOYEE_LINES,
-                            "mention": "Lu et approuvé",
-                        }
-                    ),
-                ],
-            }
-        )
-        company.sudo().jesignexpert_clause_id = clause
-        return clause
+        """The company's clause from the library, the standard one published
+        the first time a company needs it."""
+        if not company.sudo().jesignexpert_clause_id:
+            clause = self.sudo().create(dict(self._standard_values(company), published=True))
+            company.sudo().jesignexpert_clause_id = clause
+        return company.sudo().jesignexpert_clause_id
+
+    @api.model
+    def _for_display(self, company):
+        """The clause a contract without its own copy will get, read only
+        (nothing is created: previews are rendered in read-only requests)."""
+        return company.sudo().jesignexpert_clause_id or self.new(self._standard_values(company))
 
     def _copy_for(self, contract):
         self.ensure_one()
