@@ -71,6 +71,7 @@ class HrContract(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Signature clause"),
             "res_model": "jesignexpert.signature.clause",
             "res_id": self._jesignexpert_clause().id,
             "view_mode": "form",

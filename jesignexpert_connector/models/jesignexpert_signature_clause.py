@@ -37,7 +37,10 @@ class JesignexpertSignatureClause(models.Model):
         """The standard clause: the employer's representative, then the employee."""
         return {
             "company_id": company.id,
-            "author": self.env._("Written by %s", company.name),
+            # Written in the company's language: the clause is part of its documents.
+            "author": self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
+                "Written by %s", company.name
+            ),
             "slot_ids": [
                 Command.create(
                     {
