@@ -24,14 +24,23 @@ registry.category("web_tour.tours").add("jesignexpert_clause_tour", {
             run: "click",
         },
         {
+            content: "Its referent: the employer",
+            trigger: ".modal .o_field_widget[name='referent'] input[data-value='employer']",
+            run: "click",
+        },
+        {
             content: "Its mention",
-            trigger: ".modal .o_data_row.o_selected_row .o_field_widget[name='mention'] input",
+            trigger: ".modal .o_field_widget[name='mention'] input",
             run: "edit Bon pour accord",
         },
         {
-            content: "Its referent: the employer",
-            trigger: ".modal .o_data_row.o_selected_row .o_field_widget[name='referent'] select",
-            run: "select \"employer\"",
+            content: "Keep this signer",
+            trigger: ".modal:has(.o_field_widget[name='mention']) .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The clause now has three signers",
+            trigger: ".modal .o_field_one2many[name='slot_ids'] .o_data_row:nth-child(3)",
         },
         {
             content: "Save for this contract only",
