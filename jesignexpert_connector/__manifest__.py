@@ -23,6 +23,8 @@
         "views/jesignexpert_signature_clause_views.xml",
         "views/hr_contract_views.xml",
         "views/res_company_views.xml",
+        "views/jesignexpert_collection_views.xml",
+        "wizards/jesignexpert_collection_wizard_views.xml",
     ],
     "demo": ["demo/ir_config_parameter_demo.xml"],
     "assets": {

@@ -4,6 +4,7 @@ from lxml import etree, html
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 
 from .. import variables
 
@@ -24,6 +25,7 @@ class HrContract(models.Model):
     jesignexpert_increase_reason = fields.Char(
         "Reason for the temporary increase in activity", help="For a fixed-term contract: what the increase stems from."
     )
+    jesignexpert_collection_ids = fields.One2many("jesignexpert.collection", "contract_id", "Signature collections")
     jesignexpert_document = fields.Html("Document preview", compute="_compute_jesignexpert_document", sanitize=False)
 
     @api.depends(
@@ -41,6 +43,37 @@ class HrContract(models.Model):
             contract.jesignexpert_document = (
                 contract._jesignexpert_render_document() if contract.jesignexpert_template_id else False
             )
+
+    # ------------------------------------------------------------ signature --
+
+    def _jesignexpert_check_can_sign(self):
+        """Whether this contract may be sent for signature now, else why not."""
+        self.ensure_one()
+        if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
+            raise AccessError(self.env._("You are not allowed to initiate signature collections."))
+        if not self.active:
+            raise UserError(
+                self.env._(
+                    "Electronic signature is not available on archived documents. Unarchive the document if needed."
+                )
+            )
+        if not self.jesignexpert_template_id:
+            raise UserError(self.env._("Choose the contract's document template first (Document tab)."))
+        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        if not firm or firm.state != "linked":
+            raise RedirectWarning(
+                self.env._("%s has no linked jesignexpert.com cabinet.", self.company_id.name),
+                self.env.ref("base.res_config_setting_act_window").id,
+                self.env._("Go to the settings"),
+                {"module": "jesignexpert_connector"},
+            )
+
+    def action_jesignexpert_sign(self):
+        """ "Signature électronique": opens the three-step wizard."""
+        self.ensure_one()
+        self._jesignexpert_check_can_sign()
+        wizard_model = self.env["jesignexpert.collection.wizard"]
+        return wizard_model.create(wizard_model._prepare(self))._reopen()
 
     # --------------------------------------------------------------- clause --
 
