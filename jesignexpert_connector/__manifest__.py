@@ -14,6 +14,7 @@
         "security/jesignexpert_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/ir_cron_sync_data.xml",
         "data/jesignexpert_document_template_data.xml",
         "report/hr_contract_document.xml",
         "views/jesignexpert_firm_views.xml",

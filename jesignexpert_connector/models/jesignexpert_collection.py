@@ -1,7 +1,15 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import hashlib
+import io
 import logging
-from datetime import datetime, timezone
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -30,7 +38,7 @@ class JesignexpertCollection(models.Model):
 
     _name = "jesignexpert.collection"
     _description = "Signature collection"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char("Reference", required=True, readonly=True)
@@ -50,6 +58,12 @@ class JesignexpertCollection(models.Model):
     sent_on = fields.Datetime("Sent on", readonly=True)
     expires_on = fields.Datetime("Expires on", readonly=True)
     signer_ids = fields.One2many("jesignexpert.signer", "collection_id", "Signers", readonly=True)
+    page_count = fields.Integer("Pages of the document", readonly=True)
+    signed_attachment_id = fields.Many2one("ir.attachment", "Signed document", readonly=True, copy=False)
+    proof_attachment_id = fields.Many2one("ir.attachment", "Proof file", readonly=True, copy=False)
+    signed_sha256 = fields.Char("SHA-256 of the signed document", readonly=True, copy=False)
+    signed_on = fields.Datetime("Signed on", readonly=True)
+    fetch_error = fields.Char("Last fetch problem", readonly=True)
 
     # ------------------------------------------------------- jesignexpert --
 
@@ -81,6 +95,172 @@ class JesignexpertCollection(models.Model):
                         "refused_on": _from_ms(remote.refused_at),
                     }
                 )
+
+    # ------------------------------------------------------------ the sync --
+
+    @api.model
+    def _cron_sync(self, time_budget=240, auto_commit=True):
+        """Brings the news home: for each linked cabinet, asks jesignexpert.com
+        what changed since the last run (paged), updates the collections, and
+        fetches every newly signed document.  Each collection is handled under
+        a row lock that a concurrent run skips, and committed on its own; a
+        run stops at its time budget, or on a rate limit, and the next run
+        starts where it stopped."""
+        deadline = time.monotonic() + time_budget
+        sync = self.with_context(jesignexpert_auto_commit=auto_commit)
+        for firm in self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")]):
+            if time.monotonic() > deadline:
+                break
+            sync._sync_firm(firm, deadline)
+        sync._remind_unfetched()
+
+    def _commit(self):
+        """Each collection is committed on its own (not inside tests' transactions)."""
+        if self.env.context.get("jesignexpert_auto_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _sync_firm(self, firm, deadline):
+        access = firm._access_for_check()
+        if not access:
+            return
+        cursor = firm.sync_cursor or 0
+        try:
+            with firm._client(access) as client:
+                for transaction in client.iter_changed_transactions(int(cursor)):
+                    if time.monotonic() > deadline:
+                        break
+                    if not self._sync_one(client, firm, transaction):
+                        break  # retried next run, from here
+                    cursor = max(cursor, transaction.updated_at or 0)
+        except jse.JseAuthError:
+            firm._mark_expired()
+        except jse.JseError as error:
+            _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", firm.id, error)
+        firm.sync_cursor = cursor
+        self._commit()
+
+    @api.model
+    def _sync_one(self, client, firm, transaction):
+        """Takes one changed transaction home.  Returns False when it must be
+        tried again later (locked by another run, or a transient failure)."""
+        collection = self.sudo().search([("jse_id", "=", transaction.id), ("firm_id", "=", firm.id)])
+        if not collection:
+            return True  # not sent from this Odoo
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM jesignexpert_collection WHERE id = %s FOR UPDATE SKIP LOCKED", [collection.id]
+                )
+                if not self.env.cr.fetchone():
+                    return False  # another run has it
+                previous = collection.state
+                collection._apply(transaction)
+                if transaction.status == "signed" and not collection.signed_attachment_id:
+                    collection._fetch_signed(client)
+                elif transaction.status in ("refused", "expired") and previous != transaction.status:
+                    collection._close(transaction.status)
+        except (jse.JseTransientError, jse.JseRateLimited, jse.JseResponseError, PyPdfError, ValueError) as error:
+            collection.sudo().write({"fetch_error": str(error)[:200]})
+            self._commit()
+            return False
+        self._commit()
+        return True
+
+    def _fetch_signed(self, client):
+        """Downloads the signed PDF and the proof, checks the PDF, attaches both
+        to the contract, once."""
+        self.ensure_one()
+        with tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024) as spool:
+            download = client.download_document(self.jse_id, 1, spool)
+            spool.seek(0)
+            self._check_signed_pdf(spool)
+            spool.seek(0)
+            pdf = spool.read()
+        if hashlib.sha256(pdf).hexdigest() != download.sha256:
+            raise ValueError("the signed document changed while it was read")
+        proof = io.BytesIO()
+        client.download_proof(self.jse_id, proof)
+        contract = self.contract_id.sudo()
+        attachments = self.env["ir.attachment"].sudo()
+        signed = attachments.create(
+            {
+                "name": f"{contract.name} - signé.pdf",
+                "datas": base64.b64encode(pdf),
+                "res_model": "hr.contract",
+                "res_id": contract.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        proof_file = attachments.create(
+            {
+                "name": f"{contract.name} - preuve.zip",
+                "datas": base64.b64encode(proof.getvalue()),
+                "res_model": "hr.contract",
+                "res_id": contract.id,
+            }
+        )
+        self.sudo().write(
+            {
+                "signed_attachment_id": signed.id,
+                "proof_attachment_id": proof_file.id,
+                "signed_sha256": download.sha256,
+                "signed_on": fields.Datetime.now(),
+                "fetch_error": False,
+            }
+        )
+        body = self.env._(
+            "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=download.sha256
+        )
+        contract.message_post(body=body, attachment_ids=signed.ids)
+        self.sudo().message_post(body=body)
+        self.sudo().message_notify(
+            partner_ids=self.initiator_id.partner_id.ids,
+            subject=self.env._("Contract signed: %s", contract.name),
+            body=self.env._("%s was signed by every signer; the signed document is on the contract.", contract.name),
+        )
+
+    def _check_signed_pdf(self, stream):
+        """The signed PDF parses, has the original's pages and a signature."""
+        reader = PdfReader(stream)
+        if self.page_count and len(reader.pages) != self.page_count:
+            raise ValueError(f"the signed document has {len(reader.pages)} pages, not {self.page_count}")
+        fields_ = (reader.trailer["/Root"].get("/AcroForm") or {}).get("/Fields") or []
+        if not any(
+            (f.get_object().get("/V") or {}).get_object().get("/Type") == "/Sig"
+            for f in fields_
+            if f.get_object().get("/V") is not None
+        ):
+            raise ValueError("the signed document carries no signature")
+
+    def _close(self, status):
+        self.ensure_one()
+        message = {
+            "refused": self.env._("A signer refused: the collection ended without a signed document."),
+            "expired": self.env._("The collection expired on jesignexpert.com without every signature."),
+        }[status]
+        self.sudo().message_post(body=message)
+        self.contract_id.sudo().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
+
+    @api.model
+    def _remind_unfetched(self):
+        """A signed document still not fetched after 3 days (jesignexpert.com
+        keeps it a month) raises an activity for the initiator."""
+        late = self.sudo().search(
+            [
+                ("state", "=", "signed"),
+                ("signed_attachment_id", "=", False),
+                ("write_date", "<", fields.Datetime.now() - timedelta(days=3)),
+                ("activity_ids", "=", False),
+            ]
+        )
+        for collection in late:
+            collection.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collection.initiator_id.id,
+                summary=self.env._("Signed document not fetched yet"),
+                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
+            )
 
     def action_open_jesignexpert(self):
         self.ensure_one()

@@ -37,6 +37,9 @@ class JesignexpertFirm(models.Model):
     last_check = fields.Datetime("Last check", readonly=True)
     last_check_message = fields.Char("Last check result", readonly=True)
     active = fields.Boolean(default=True, readonly=True)
+    sync_cursor = fields.Float(
+        "Synchronised up to", digits=(16, 0), readonly=True, help="jesignexpert.com time (ms) of the last change taken."
+    )
     access_ids = fields.One2many("jesignexpert.access", "firm_id", "Collaborators' accesses", readonly=True)
 
     def init(self):

@@ -1,3 +1,4 @@
+from . import test_collection_sync
 from . import test_collection_wizard
 from . import test_clause_tour
 from . import test_contract_document

@@ -7,7 +7,7 @@ import tempfile
 import requests
 from pypdf import PdfWriter
 
-from odoo.tests import HttpCase, TransactionCase
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..jse.sandbox import server as sandbox
 
@@ -76,3 +76,51 @@ class SandboxHttpCase(SandboxMixin, HttpCase):
         super().setUpClass()
         # jesignexpert.com sends the browser back to this test server.
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
+
+
+class CollectionCase(SandboxCase):
+    """A contract ready to be sent, its company linked to a sandbox cabinet."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(user=cls.env.ref("base.user_admin"))
+        # wkhtmltopdf would wait on this test server for the web assets.
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "jesignexpert_representative_firstname": "Jean",
+                "jesignexpert_representative_lastname": "Doe",
+                "jesignexpert_representative_email": "jean.doe@example.com",
+            }
+        )
+        cls.employee = cls.env["hr.employee"].create(
+            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com", "private_phone": "06 12 34 56 78"}
+        )
+        cls.contract = cls.env["hr.contract"].create(
+            {
+                "name": "CDD MARC LANGLOIS",
+                "employee_id": cls.employee.id,
+                "wage": 2100,
+                "jesignexpert_template_id": cls.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
+            }
+        )
+        cls.initiator = new_test_user(
+            cls.env,
+            "sig_initiator",
+            groups="base.group_user,hr_contract.group_hr_contract_manager,jesignexpert_connector.group_jesignexpert_user",
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.firm = self.link_firm()
+
+    def open_wizard(self, contract=None, user=None):
+        contract = (contract or self.contract).with_user(user or self.env.user)
+        action = contract.action_jesignexpert_sign()
+        return self.env["jesignexpert.collection.wizard"].with_user(user or self.env.user).browse(action["res_id"])
+
+    def transactions(self):
+        client = self.env["jesignexpert.api"]._client(self.firm.office_token, self.firm.access_ids[:1].token)
+        return list(client.iter_changed_transactions(0))

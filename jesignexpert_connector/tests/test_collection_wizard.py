@@ -3,59 +3,15 @@
 import base64
 
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .. import pdf_slots
 from ..jse import client as jse
-from .common import SandboxCase
+from .common import CollectionCase
 
 
 @tagged("post_install", "-at_install")
-class TestCollectionWizard(SandboxCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(user=cls.env.ref("base.user_admin"))
-        # wkhtmltopdf would wait on this test server for the web assets.
-        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
-        cls.company = cls.env.company
-        cls.company.write(
-            {
-                "jesignexpert_representative_firstname": "Jean",
-                "jesignexpert_representative_lastname": "Doe",
-                "jesignexpert_representative_email": "jean.doe@example.com",
-            }
-        )
-        cls.employee = cls.env["hr.employee"].create(
-            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com", "private_phone": "06 12 34 56 78"}
-        )
-        cls.contract = cls.env["hr.contract"].create(
-            {
-                "name": "CDD MARC LANGLOIS",
-                "employee_id": cls.employee.id,
-                "wage": 2100,
-                "jesignexpert_template_id": cls.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
-            }
-        )
-        cls.initiator = new_test_user(
-            cls.env,
-            "sig_initiator",
-            groups="base.group_user,hr_contract.group_hr_contract_manager,jesignexpert_connector.group_jesignexpert_user",
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.firm = self.link_firm()
-
-    def open_wizard(self, contract=None, user=None):
-        contract = (contract or self.contract).with_user(user or self.env.user)
-        action = contract.action_jesignexpert_sign()
-        return self.env["jesignexpert.collection.wizard"].with_user(user or self.env.user).browse(action["res_id"])
-
-    def transactions(self):
-        client = self.env["jesignexpert.api"]._client(self.firm.office_token, self.firm.access_ids[:1].token)
-        return list(client.iter_changed_transactions(0))
-
+class TestCollectionWizard(CollectionCase):
     def test_three_steps_then_a_draft_on_jesignexpert(self):
         wizard = self.open_wizard()
         self.assertEqual((wizard.step, wizard.title), ("document", "CDD MARC LANGLOIS"))

@@ -187,6 +187,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
                     "drafted_with_id": drafter.id,
                     "jse_id": tid,
                     "jse_url": url,
+                    "page_count": self.pdf_pages,
                     "signer_ids": [
                         Command.create(
                             {"sequence": s["order"], "name": s["name"], "email": s["email"], "phone": s["phone"]}

@@ -1,0 +1,97 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import CollectionCase
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionSync(CollectionCase):
+    """The scheduled sync against the sandbox: signed documents come home once."""
+
+    def sent_collection(self):
+        self.open_wizard().action_confirm()
+        collection = self.contract.jesignexpert_collection_ids.sorted("id")[-1]
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")
+        return collection
+
+    def sign_all(self, collection):
+        for n in (1, 2):
+            self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{n}/sign")
+
+    def sync(self):
+        self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
+
+    def signed_attachments(self):
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", "hr.contract"), ("res_id", "=", self.contract.id), ("name", "like", "- signé.pdf")]
+        )
+
+    def test_the_whole_journey_brings_the_signed_contract_home_once(self):
+        collection = self.sent_collection()
+        self.sync()
+        self.assertEqual(collection.state, "sent")
+        self.assertEqual(collection.signer_ids.mapped("state"), ["invited", "waiting"])
+        self.sign_all(collection)
+        self.sync()
+        self.assertEqual(collection.state, "signed")
+        self.assertEqual(collection.signer_ids.mapped("state"), ["signed", "signed"])
+        attachment = self.signed_attachments()
+        self.assertEqual(attachment.name, "CDD MARC LANGLOIS - signé.pdf")
+        self.assertEqual(collection.signed_attachment_id, attachment)
+        self.assertEqual(len(collection.signed_sha256), 64)
+        self.assertTrue(collection.proof_attachment_id)
+        self.assertIn("signé.pdf is attached", "".join(self.contract.message_ids.mapped("body")))
+        notified = self.env["mail.message"].search(
+            [
+                ("model", "=", "jesignexpert.collection"),
+                ("res_id", "=", collection.id),
+                ("partner_ids", "in", self.env.user.partner_id.ids),
+            ]
+        )
+        self.assertTrue(notified, "the initiator is notified")
+        self.sync()
+        self.sandbox_call("POST", "/_sandbox/clock", json={"days": 0})
+        self.firm.sync_cursor = 0  # even asked again from the start
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1, "never attached twice")
+
+    def test_a_refusal_closes_the_collection(self):
+        collection = self.sent_collection()
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/refuse")
+        self.sync()
+        self.assertEqual(collection.state, "refused")
+        self.assertIn("A signer refused", "".join(collection.message_ids.mapped("body")))
+        self.assertIn("A signer refused", "".join(self.contract.message_ids.mapped("body")))
+        self.assertFalse(self.signed_attachments())
+
+    def test_a_corrupted_pdf_is_not_attached_and_the_next_run_gets_it(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.sync()
+        self.assertFalse(self.signed_attachments())
+        self.assertTrue(collection.fetch_error)
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)
+        self.assertFalse(collection.fetch_error)
+
+    def test_a_rate_limit_stops_the_run_and_nothing_is_lost(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 600})
+        self.sync()
+        self.assertFalse(self.signed_attachments())
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)
+
+    def test_403_marks_the_cabinet_expired_without_losing_anything(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "403", "count": 1})
+        self.sync()
+        self.assertEqual(self.firm.state, "expired")
+        self.assertFalse(self.signed_attachments())
+        self.firm.state = "linked"  # linked again by a manager
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)
