@@ -1,6 +1,10 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo.tests import HttpCase, tagged
+
+from .common import SandboxHttpCase
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -35,3 +39,45 @@ class TestClauseTour(HttpCase):
         )
         self.assertIn('<span data-jse-var="employee_birthday">', template.body)
         self.assertNotIn("@birth", template.body)
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestSignTour(SandboxHttpCase):
+    def test_electronic_signature_in_three_steps(self):
+        # wkhtmltopdf would wait on this test server for the web assets.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        self.env.company.write(
+            {
+                "jesignexpert_representative_firstname": "Jean",
+                "jesignexpert_representative_lastname": "Doe",
+                "jesignexpert_representative_email": "jean.doe@example.com",
+            }
+        )
+        self.link_firm()
+        employee = self.env["hr.employee"].create(
+            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com"}
+        )
+        contract = self.env["hr.contract"].create(
+            {
+                "name": "CDD Marc Langlois",
+                "employee_id": employee.id,
+                "wage": 2100,
+                "jesignexpert_template_id": self.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
+            }
+        )
+        # The tour ends on jesignexpert.com (the sandbox), whose page says where it is.
+        url = f"/odoo/action-hr_contract.action_hr_contract/{contract.id}"
+        options = {"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": url}
+        self.browser_js(
+            url,
+            f"odoo.startTour('jesignexpert_sign_tour', {json.dumps(options)})",
+            ready="odoo.isTourReady('jesignexpert_sign_tour')",
+            login="admin",
+            success_signal="jesignexpert.com sandbox: Connexion à jesignexpert.com",
+        )
+        collection = contract.jesignexpert_collection_ids
+        self.assertEqual((collection.name, collection.state), ("CDD Marc Langlois - signature", "draft"))
+        remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
+        self.assertEqual(
+            [s["email"] for s in remote["signatories"]], ["jean.doe@example.com", "marc.langlois@example.com"]
+        )

@@ -95,3 +95,21 @@ class TestCollectionSync(CollectionCase):
         self.firm.state = "linked"  # linked again by a manager
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
+
+    def test_expiry_after_15_days(self):
+        collection = self.sent_collection()
+        self.sandbox_call("POST", "/_sandbox/clock", json={"days": 15.1})
+        # A collaborator's access lasts 5 days on jesignexpert.com: linked again.
+        self.env["jesignexpert.access"]._upsert(self.firm, self.env.user, self.link_tokens())
+        self.sync()
+        self.assertEqual(collection.state, "expired")
+        self.assertIn("expired on jesignexpert.com", "".join(collection.message_ids.mapped("body")))
+
+    def test_server_errors_are_retried_and_nothing_is_doubled(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "500", "count": 2, "path": "/document/"})
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)

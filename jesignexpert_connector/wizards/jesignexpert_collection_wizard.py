@@ -202,7 +202,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
             note += " " + self._confirmers_message(firm)
         collection.message_post(body=note)
         contract.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
-        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
+        # The browser goes to the draft's page, where a collaborator checks and sends it.
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
     def _confirmers_message(self, firm):
         names = ", ".join(
