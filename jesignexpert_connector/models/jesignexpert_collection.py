@@ -62,7 +62,8 @@ class JesignexpertCollection(models.Model):
     signed_attachment_id = fields.Many2one("ir.attachment", "Signed document", readonly=True, copy=False)
     proof_attachment_id = fields.Many2one("ir.attachment", "Proof file", readonly=True, copy=False)
     signed_sha256 = fields.Char("SHA-256 of the signed document", readonly=True, copy=False)
-    signed_on = fields.Datetime("Signed on", readonly=True)
+    signed_on = fields.Datetime("Fetched on", readonly=True)
+    completed_on = fields.Datetime("Signed by all on", readonly=True, help="When the last signer signed.")
     fetch_error = fields.Char("Last fetch problem", readonly=True)
 
     # ------------------------------------------------------- jesignexpert --
@@ -83,6 +84,10 @@ class JesignexpertCollection(models.Model):
             values["sent_on"] = _from_ms(transaction.sent_at)
         if transaction.expires_at:
             values["expires_on"] = _from_ms(transaction.expires_at)
+        if transaction.status == "signed" and not self.completed_on:
+            values["completed_on"] = _from_ms(max((s.signed_at or 0) for s in transaction.signatories) or None) or (
+                fields.Datetime.now()
+            )
         self.sudo().write(values)  # initiators read their collections; the news is written for them
         signers = {s.sequence: s for s in self.sudo().signer_ids}
         for remote in transaction.signatories:
@@ -147,19 +152,20 @@ class JesignexpertCollection(models.Model):
         collection = self.sudo().search([("jse_id", "=", transaction.id), ("firm_id", "=", firm.id)])
         if not collection:
             return True  # not sent from this Odoo
+        self.env.cr.execute(
+            "SELECT id FROM jesignexpert_collection WHERE id = %s FOR UPDATE SKIP LOCKED", [collection.id]
+        )
+        if not self.env.cr.fetchone():
+            return False  # another run has it
+        previous = collection.state
+        collection._apply(transaction)
+        if transaction.status in ("refused", "expired") and previous != transaction.status:
+            collection._close(transaction.status)
         try:
+            # The news stays even when the document cannot be fetched this time.
             with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM jesignexpert_collection WHERE id = %s FOR UPDATE SKIP LOCKED", [collection.id]
-                )
-                if not self.env.cr.fetchone():
-                    return False  # another run has it
-                previous = collection.state
-                collection._apply(transaction)
                 if transaction.status == "signed" and not collection.signed_attachment_id:
                     collection._fetch_signed(client)
-                elif transaction.status in ("refused", "expired") and previous != transaction.status:
-                    collection._close(transaction.status)
         except (jse.JseTransientError, jse.JseRateLimited, jse.JseResponseError, PyPdfError, ValueError) as error:
             collection.sudo().write({"fetch_error": str(error)[:200]})
             self._commit()
@@ -250,7 +256,7 @@ class JesignexpertCollection(models.Model):
             [
                 ("state", "=", "signed"),
                 ("signed_attachment_id", "=", False),
-                ("write_date", "<", fields.Datetime.now() - timedelta(days=3)),
+                ("completed_on", "<", fields.Datetime.now() - timedelta(days=3)),
                 ("activity_ids", "=", False),
             ]
         )

@@ -113,3 +113,15 @@ class TestCollectionSync(CollectionCase):
         self.assertEqual(len(self.signed_attachments()), 1)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
+
+    def test_a_signed_document_not_fetched_for_days_raises_an_activity(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.sync()
+        self.assertTrue(collection.completed_on)
+        self.assertFalse(collection.activity_ids, "not yet: jesignexpert.com keeps it a month")
+        collection.completed_on = collection.completed_on.replace(year=collection.completed_on.year - 1)
+        self.env["jesignexpert.collection"]._remind_unfetched()
+        self.assertEqual(collection.activity_ids.user_id, collection.initiator_id)
+        self.assertEqual(collection.activity_ids.summary, "Signed document not fetched yet")
