@@ -3,7 +3,8 @@
 #   make run       PostgreSQL, the sandbox and Odoo 18.0 with the addon on http://127.0.0.1:$(ODOO_PORT)
 #   make sandbox   the jesignexpert.com sandbox alone
 #   make i18n      refresh i18n/*.pot and fr.po from the code (needs Odoo)
-.PHONY: test run sandbox i18n
+#   make bench     print the speed and memory figures of the signature journey (needs Odoo)
+.PHONY: test run sandbox i18n bench
 
 test:
 	@bash tools/test.sh
@@ -16,3 +17,6 @@ sandbox:
 
 i18n:
 	@bash tools/i18n.sh
+
+bench:
+	@bash tools/bench.sh

@@ -1,0 +1,272 @@
+"""Benchmarks of the signature journey, run by tools/bench.sh inside `odoo-bin shell`
+against a sandbox started here.  They print figures; they assert nothing.
+
+(a) wizard confirm for a contract: PDF render, then the jesignexpert.com calls;
+(b) one sync run over 10,000 open collections in 10 cabinets, 100 of them
+    changed, against the naive way (asking each open collection);
+(c) peak memory while fetching a signed PDF of about 10 MB.
+"""
+
+import io
+import os
+import tempfile
+import time
+import tracemalloc
+
+import requests
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+from odoo.fields import Command
+
+from odoo.addons.jesignexpert_connector.jse import client as jse
+from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
+
+N_FIRMS, N_OPEN, N_CHANGED = 10, 10_000, 100
+env = env  # noqa: F821 (given by odoo-bin shell)
+
+
+class HttpCount:
+    """Counts the HTTP requests made through requests.Session."""
+
+    def __init__(self):
+        self.count = 0
+        self._original = requests.Session.request
+
+    def __enter__(self):
+        counter = self
+
+        def request(session, *args, **kwargs):
+            counter.count += 1
+            return counter._original(session, *args, **kwargs)
+
+        requests.Session.request = request
+        return self
+
+    def __exit__(self, *exc):
+        requests.Session.request = self._original
+
+
+def sql_count():
+    return env.cr.sql_log_count
+
+
+def big_pdf(size):
+    """A one-page PDF of about ``size`` bytes: an unused form XObject fills it,
+    as a scanned page's image would."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    filler = DecodedStreamObject()
+    filler.set_data(os.urandom(max(0, size - 4096)))
+    filler.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([NumberObject(0)] * 4),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Filler"): writer._add_object(filler)})}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="jse-bench-")
+    offices = [f"Cabinet Bench {n}" for n in range(N_FIRMS)]
+    server = sandbox.start(
+        os.path.join(folder, "sandbox.sqlite3"),
+        collaborators=[("bench@cabinet.fr", "demo", "Bench", offices)],
+    )
+    params = env["ir.config_parameter"].sudo()
+    for key, value in {
+        "environment": "sandbox",
+        "sandbox_url": server.url,
+        "shortcut": "sandbox",
+        "secret": "sandbox-secret",
+    }.items():
+        params.set_param(f"jesignexpert_connector.{key}", value)
+    admin = env.ref("base.user_admin")
+    Env = env(user=admin)
+
+    def link(company, office):
+        with Env["jesignexpert.api"]._client() as client:
+            request = client.start_link("http://127.0.0.1/back")
+            requests.post(
+                f"{server.url}/_sandbox/link/{request.id_request}/approve",
+                json={"email": "bench@cabinet.fr", "office": office},
+                timeout=10,
+            ).raise_for_status()
+            tokens = client.fetch_link(request.id_request)
+        return Env["jesignexpert.firm"]._link_company(company, tokens, admin)
+
+    # ---------------------------------------------------------------- (a) --
+    company = Env.company
+    company.write(
+        {
+            "jesignexpert_representative_firstname": "Jean",
+            "jesignexpert_representative_lastname": "Doe",
+            "jesignexpert_representative_email": "jean.doe@example.com",
+        }
+    )
+    firm = link(company, offices[0])
+    employee = Env["hr.employee"].create({"name": "Marc Langlois", "private_email": "marc@example.com"})
+    template = Env.ref("jesignexpert_connector.template_cdd_activity_increase")
+    contract = Env["hr.contract"].create(
+        {"name": "CDD bench", "employee_id": employee.id, "wage": 2100, "jesignexpert_template_id": template.id}
+    )
+    wizard_model = Env["jesignexpert.collection.wizard"]
+    figures = []
+    for _run in range(3):
+        t0 = time.perf_counter()
+        wizard = wizard_model.create(wizard_model._prepare(contract))
+        t1 = time.perf_counter()
+        with HttpCount() as http:
+            wizard.action_confirm()
+        t2 = time.perf_counter()
+        figures.append((t1 - t0, t2 - t1, http.count, wizard.pdf_pages))
+    print(
+        "(a) wizard confirm, 3 runs: PDF render %s s; jesignexpert.com calls %s s in %s HTTP requests; %s pages"
+        % (
+            ", ".join(f"{f[0]:.2f}" for f in figures),
+            ", ".join(f"{f[1]:.2f}" for f in figures),
+            figures[0][2],
+            figures[0][3],
+        )
+    )
+
+    # ---------------------------------------------------------------- (b) --
+    store = server.store
+    firms = [firm]
+    for n in range(1, N_FIRMS):
+        other = Env["res.company"].create({"name": f"Bench company {n}"})
+        admin.company_ids |= other
+        firms.append(link(other, offices[n]))
+    pdf = big_pdf(0)
+    t0 = time.perf_counter()
+    rows = []
+    with store.transaction():
+        for n in range(N_OPEN):
+            f = firms[n % N_FIRMS]
+            office_id = store._one("SELECT id FROM office WHERE name = ?", f.name)["id"]
+            tid = store.create_transaction(
+                "sandbox", office_id, None, {"object": f"C{n}", "invitationMode": "sequential"}
+            )
+            store._q(
+                "INSERT INTO document (txn_id, ord, filename, content, sign_fields) VALUES (?, 1, 'c.pdf', ?, '[]')",
+                tid,
+                pdf,
+            )
+            store._q(
+                "INSERT INTO signatory (txn_id, level, name, email, positions, status) "
+                "VALUES (?, 1, 'S', 's@example.com', '[]', 'invited')",
+                tid,
+            )
+            store._q("UPDATE txn SET status = 'sent', sent_ms = ? WHERE id = ?", store.now(), tid)
+            rows.append((tid, f))
+    contracts = Env["hr.contract"].create(
+        [{"name": f"C{n}", "employee_id": employee.id, "wage": 1, "state": "draft"} for n in range(N_FIRMS)]
+    )
+    Env["jesignexpert.collection"].sudo().create(
+        [
+            {
+                "name": f"C{n}",
+                "contract_id": contracts[n % N_FIRMS].id,
+                "firm_id": f.id,
+                "initiator_id": admin.id,
+                "drafted_with_id": admin.id,
+                "jse_id": tid,
+                "state": "sent",
+                "page_count": 1,
+                "signer_ids": [
+                    Command.create({"sequence": 1, "name": "S", "email": "s@example.com", "state": "invited"})
+                ],
+            }
+            for n, (tid, f) in enumerate(rows)
+        ]
+    )
+    env.cr.flush()
+    setup = time.perf_counter() - t0
+    since = store.now()
+    for f in firms:
+        f.sync_cursor = since
+    time.sleep(0.01)
+    for tid, _f in rows[:: N_OPEN // N_CHANGED]:
+        with store.transaction():
+            store.sign(tid, 1)
+    collections = Env["jesignexpert.collection"].sudo()
+    queries, t0 = sql_count(), time.perf_counter()
+    with HttpCount() as http:
+        collections._cron_sync(auto_commit=False)
+        env.flush_all()
+    ours = (time.perf_counter() - t0, http.count, sql_count() - queries)
+    signed = collections.search_count([("signed_attachment_id", "!=", False)])
+    queries, t0 = sql_count(), time.perf_counter()
+    with HttpCount() as http:
+        for f in firms:
+            access = f._access_for_check()
+            with f._client(access) as client:
+                for collection in collections.search([("firm_id", "=", f.id), ("state", "=", "sent")]):
+                    collection._apply(client.get_transaction(collection.jse_id))
+        env.flush_all()
+    naive = (time.perf_counter() - t0, http.count, sql_count() - queries)
+    print(
+        f"(b) {N_OPEN} open collections in {N_FIRMS} cabinets, {N_CHANGED} changed (set up in {setup:.1f} s); "
+        f"{signed} signed documents fetched"
+    )
+    print(
+        f"    ours : {ours[0]:.2f} s, {ours[1]} HTTP requests ({ours[1] - 2 * N_CHANGED} list calls + "
+        f"{2 * N_CHANGED} downloads), {ours[2]} SQL queries"
+    )
+    print(
+        f"    naive: {naive[0]:.2f} s, {naive[1]} HTTP requests, {naive[2]} SQL queries (asking each open collection)"
+    )
+
+    # ---------------------------------------------------------------- (c) --
+    heavy = big_pdf(jse.PDF_MAX_BYTES - 64 * 1024)
+    with firm._client(firm._access_for_check()) as client:
+        tid = client.create_transaction("Heavy", "", "Bench", "Bench")
+        client.upload_file(
+            tid,
+            1,
+            heavy[: 10 * 1024 * 1024 - 1] if len(heavy) >= 10 * 1024 * 1024 else heavy,
+            "heavy.pdf",
+            [jse.SignField(1, 1, 60, 600)],
+        )
+        client.add_signatory(tid, "S", "s@example.com", 1, [1])
+        client.send(tid)
+    with store.transaction():
+        store.sign(tid, 1)
+    collection = collections.create(
+        {
+            "name": "Heavy",
+            "contract_id": contract.id,
+            "firm_id": firm.id,
+            "initiator_id": admin.id,
+            "drafted_with_id": admin.id,
+            "jse_id": tid,
+            "state": "sent",
+            "page_count": 1,
+        }
+    )
+    with firm._client(firm._access_for_check()) as client:
+        transaction = client.get_transaction(tid)
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        collection._apply(transaction)
+        collection._fetch_signed(client)
+        elapsed = time.perf_counter() - t0
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    size = collection.signed_attachment_id.file_size
+    print(
+        f"(c) fetching a signed PDF of {size / 1048576:.1f} MB: peak Python memory {peak / 1048576:.1f} MB "
+        f"(tracemalloc), {elapsed:.2f} s"
+    )
+    env.cr.rollback()
+    sandbox.stop(server)
+
+
+main()
