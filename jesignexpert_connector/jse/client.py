@@ -327,9 +327,14 @@ def check_pdf(content, filename="document.pdf"):
         _fail("not_pdf", "file", f"{filename} is not a PDF file")
 
 
+def check_title(title):
+    """A collection's title: required, at most 45 characters (KNOWN)."""
+    return _check_text("object", title, TITLE_MAX)
+
+
 def check_transaction(title, message, mail_sender, mail_subject, invitation_mode):
     """Checks a new transaction's fields; returns them stripped."""
-    title = _check_text("object", title, TITLE_MAX)
+    title = check_title(title)
     message = _check_text("message", message, MESSAGE_MAX, required=False)
     mail_sender = _check_text("mailSender", mail_sender, SENDER_MAX)
     mail_subject = _check_text("mailSubject", mail_subject, SUBJECT_MAX)

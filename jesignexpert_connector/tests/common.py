@@ -1,6 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+import json
 import os
 import tempfile
 
@@ -76,6 +77,20 @@ class SandboxHttpCase(SandboxMixin, HttpCase):
         super().setUpClass()
         # jesignexpert.com sends the browser back to this test server.
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", cls.base_url())
+
+    def start_tour_to_jesignexpert(self, url, tour, login="admin"):
+        """Runs a tour whose last step takes the browser to jesignexpert.com's
+        login page (the sandbox's).  start_tour() would wait for the tour's own
+        end, which never comes once the browser has left Odoo: the page it
+        lands on names itself in the console instead."""
+        options = {"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": url}
+        self.browser_js(
+            url,
+            f"odoo.startTour({tour!r}, {json.dumps(options)})",
+            ready=f"odoo.isTourReady({tour!r})",
+            login=login,
+            success_signal="jesignexpert.com sandbox: Connexion à jesignexpert.com",
+        )
 
 
 class CollectionCase(SandboxCase):

@@ -1,7 +1,5 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-
 from odoo.tests import HttpCase, tagged
 
 from .common import SandboxHttpCase
@@ -65,15 +63,8 @@ class TestSignTour(SandboxHttpCase):
                 "jesignexpert_template_id": self.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
             }
         )
-        # The tour ends on jesignexpert.com (the sandbox), whose page says where it is.
-        url = f"/odoo/action-hr_contract.action_hr_contract/{contract.id}"
-        options = {"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": url}
-        self.browser_js(
-            url,
-            f"odoo.startTour('jesignexpert_sign_tour', {json.dumps(options)})",
-            ready="odoo.isTourReady('jesignexpert_sign_tour')",
-            login="admin",
-            success_signal="jesignexpert.com sandbox: Connexion à jesignexpert.com",
+        self.start_tour_to_jesignexpert(
+            f"/odoo/action-hr_contract.action_hr_contract/{contract.id}", "jesignexpert_sign_tour"
         )
         collection = contract.jesignexpert_collection_ids
         self.assertEqual((collection.name, collection.state), ("CDD Marc Langlois - signature", "draft"))

@@ -1,6 +1,5 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -136,17 +135,7 @@ class TestLinkFlow(SandboxHttpCase):
         """An administrator clicks the settings button: Chromium lands on the
         jesignexpert.com login page; the person logs in there and Odoo
         stores the cabinet."""
-        # start_tour() waits for the tour's own end, which never comes once the
-        # browser has left Odoo: the page it lands on says where it is.
-        url = "/odoo/settings#jesignexpert_connector"
-        options = {"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": url}
-        self.browser_js(
-            url,
-            f"odoo.startTour('jesignexpert_link_tour', {json.dumps(options)})",
-            ready="odoo.isTourReady('jesignexpert_link_tour')",
-            login="admin",
-            success_signal="jesignexpert.com sandbox: Connexion à jesignexpert.com",
-        )
+        self.start_tour_to_jesignexpert("/odoo/settings#jesignexpert_connector", "jesignexpert_link_tour")
         request = self.env["jesignexpert.link.request"].search([("user_id", "=", self.env.ref("base.user_admin").id)])
         self.assertEqual(len(request), 1)
         self.authenticate("admin", "admin")

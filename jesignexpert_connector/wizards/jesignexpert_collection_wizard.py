@@ -95,7 +95,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
         api = self.env["jesignexpert.api"]
         try:
             if self.step == "document":
-                jse._check_text("object", self.title, jse.TITLE_MAX)
+                jse.check_title(self.title)
             elif self.step == "signers":
                 for line in self.line_ids:
                     if not (line.name or "").strip():
