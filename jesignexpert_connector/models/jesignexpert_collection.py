@@ -130,19 +130,31 @@ class JesignexpertCollection(models.Model):
         if not access:
             return
         cursor = firm.sync_cursor or 0
+        # The next run starts after the last change taken, or strictly below
+        # the first one not taken (even when another has the same time).
+        floor = None
+
+        def hold(stamp):
+            nonlocal floor
+            floor = stamp - 1 if floor is None else min(floor, stamp - 1)
+
         try:
             with firm._client(access) as client:
                 for transaction in client.iter_changed_transactions(int(cursor)):
+                    stamp = transaction.updated_at or 0
                     if time.monotonic() > deadline:
+                        hold(stamp)
                         break
                     if not self._sync_one(client, firm, transaction):
-                        break  # retried next run, from here
-                    cursor = max(cursor, transaction.updated_at or 0)
+                        hold(stamp)  # this one waits for the next run; the others go on
+                    cursor = max(cursor, stamp)
         except jse.JseAuthError:
+            hold(cursor)
             firm._mark_expired()
         except jse.JseError as error:
+            hold(cursor)
             _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", firm.id, error)
-        firm.sync_cursor = cursor
+        firm.sync_cursor = max(0, min(cursor, floor) if floor is not None else cursor)
         self._commit()
 
     @api.model

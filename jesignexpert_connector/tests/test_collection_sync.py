@@ -125,3 +125,14 @@ class TestCollectionSync(CollectionCase):
         self.env["jesignexpert.collection"]._remind_unfetched()
         self.assertEqual(collection.activity_ids.user_id, collection.initiator_id)
         self.assertEqual(collection.activity_ids.summary, "Signed document not fetched yet")
+
+    def test_one_collection_that_fails_does_not_hold_back_the_others(self):
+        first, second = self.sent_collection(), self.sent_collection()
+        self.sign_all(first)
+        self.sign_all(second)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1, "the other collection came home in the same run")
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 2, "the failed one came home in the next run")
+        self.assertTrue(first.signed_attachment_id and second.signed_attachment_id)
