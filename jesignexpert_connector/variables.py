@@ -167,7 +167,7 @@ def label(variable, lang):
     return variable.label_fr if (lang or "").startswith("fr") else variable.label_en
 
 
-def search(term, lang=None):
+def search(term):
     """The variables whose label (English or French) or key holds ``term``,
     as the ``@`` completion offers them."""
     term = (term or "").strip().lower()

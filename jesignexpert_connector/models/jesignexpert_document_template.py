@@ -33,5 +33,5 @@ class JesignexpertDocumentTemplate(models.Model):
                 "label": variables.label(v, lang),
                 "html": f'<span data-jse-var="{v.key}">{html_escape(variables.label(v, lang))}</span>',
             }
-            for v in variables.search(term, lang)
+            for v in variables.search(term)
         ]
