@@ -144,12 +144,11 @@ class JesignexpertFirm(models.Model):
         """A collaborator access that can still speak for this cabinet: the
         user's own, else the one who linked it, else the freshest."""
         self.ensure_one()
-        accesses = self.sudo().access_ids.filtered(lambda a: not a.is_expired).sorted("linked_on", reverse=True)
         for candidate in (user, self.linked_by_id):
-            own = accesses.filtered(lambda a, u=candidate: a.user_id == u)
-            if candidate and own:
-                return own[0]
-        return accesses[:1]
+            own = candidate and self._own_access(candidate)
+            if own:
+                return own
+        return self.sudo().access_ids.filtered(lambda a: not a.is_expired).sorted("linked_on", reverse=True)[:1]
 
     def _client(self, access):
         self.ensure_one()

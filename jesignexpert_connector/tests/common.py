@@ -23,6 +23,19 @@ def blank_pdf(pages=1):
     return out.getvalue()
 
 
+def cdd_contract(env, employee, **values):
+    """A contract of ``employee`` on the shipped CDD template."""
+    return env["hr.contract"].create(
+        {
+            "name": employee.name,
+            "employee_id": employee.id,
+            "wage": 2100,
+            "jesignexpert_template_id": env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
+        }
+        | values
+    )
+
+
 class SandboxMixin:
     """Runs the jesignexpert.com sandbox on a free loopback port for the
     class, and points the addon at it."""
@@ -113,14 +126,7 @@ class CollectionCase(SandboxCase):
         cls.employee = cls.env["hr.employee"].create(
             {"name": "Marc Langlois", "private_email": "marc.langlois@example.com", "private_phone": "06 12 34 56 78"}
         )
-        cls.contract = cls.env["hr.contract"].create(
-            {
-                "name": "CDD MARC LANGLOIS",
-                "employee_id": cls.employee.id,
-                "wage": 2100,
-                "jesignexpert_template_id": cls.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
-            }
-        )
+        cls.contract = cdd_contract(cls.env, cls.employee, name="CDD MARC LANGLOIS")
         cls.initiator = new_test_user(
             cls.env,
             "sig_initiator",

@@ -2,21 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, tagged
 
-from .common import SandboxHttpCase
+from .common import SandboxHttpCase, cdd_contract
 
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestClauseTour(HttpCase):
     def test_double_click_the_clause_add_a_signer_and_save(self):
         employee = self.env["hr.employee"].create({"name": "Marc Langlois"})
-        contract = self.env["hr.contract"].create(
-            {
-                "name": "CDD Marc Langlois",
-                "employee_id": employee.id,
-                "wage": 2100,
-                "jesignexpert_template_id": self.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
-            }
-        )
+        contract = cdd_contract(self.env, employee, name="CDD Marc Langlois")
         self.start_tour(
             f"/odoo/action-hr_contract.action_hr_contract/{contract.id}", "jesignexpert_clause_tour", login="admin"
         )
@@ -55,14 +48,7 @@ class TestSignTour(SandboxHttpCase):
         employee = self.env["hr.employee"].create(
             {"name": "Marc Langlois", "private_email": "marc.langlois@example.com"}
         )
-        contract = self.env["hr.contract"].create(
-            {
-                "name": "CDD Marc Langlois",
-                "employee_id": employee.id,
-                "wage": 2100,
-                "jesignexpert_template_id": self.env.ref("jesignexpert_connector.template_cdd_activity_increase").id,
-            }
-        )
+        contract = cdd_contract(self.env, employee, name="CDD Marc Langlois")
         self.start_tour_to_jesignexpert(
             f"/odoo/action-hr_contract.action_hr_contract/{contract.id}", "jesignexpert_sign_tour"
         )
