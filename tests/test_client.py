@@ -258,6 +258,25 @@ def test_deleting_a_draft_twice_is_harmless(draft):
         client.get_transaction(tid)
 
 
+def test_a_sent_collection_can_be_cancelled_once_and_then_nobody_signs(draft, ctl):
+    client, tid = draft(signers=2)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    client.cancel_transaction(tid)
+    client.cancel_transaction(tid)  # twice: nothing more happens
+    assert client.get_transaction(tid).status == "cancelled"
+    with pytest.raises(requests.HTTPError):
+        ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+
+
+def test_a_signed_collection_cannot_be_cancelled(draft, ctl):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    with pytest.raises(jse.JseRequestRefused, match="signed"):
+        client.cancel_transaction(tid)
+    assert client.get_transaction(tid).status == "signed"
+
+
 def test_odd_shortcut_or_id_cannot_bend_the_path(linked):
     with pytest.raises(jse.JseValidationError):
         jse.JseClient("https://jse.invalid", "../admin", SECRET)

@@ -577,6 +577,12 @@ class JseClient:
         """ASSUMED: streams the proof file into ``out`` (as ``download_document``)."""
         return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes)
 
+    def cancel_transaction(self, transaction_id):
+        """ASSUMED: cancels a transaction that is not over (draft or sent): its
+        signers can no longer sign.  Cancelling it twice changes nothing, so
+        the call is retried like an idempotent one."""
+        self._call("POST", self._tx(transaction_id, "cancel"), "transaction.cancel", idempotent=True)
+
     def delete_transaction(self, transaction_id):
         """ASSUMED: deletes a draft.  Deleting one already gone is not an error."""
         try:

@@ -249,6 +249,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ("POST", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/signatory", "api_signatory"),
         ("POST", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/draft", "api_draft"),
         ("POST", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/send", "api_send"),
+        ("POST", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/cancel", "api_cancel"),
         ("GET", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/document/(?P<order>\d+)", "api_document"),
         ("GET", r"/editor/(?P<sc>[^/]+)/transaction/(?P<tid>\w+)/proof", "api_proof"),
         ("GET", r"/", "page_index"),
@@ -458,6 +459,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def api_send(self, sc, tid):
         self.store.send(self._txn(sc, tid))
         return _json(200, {"id": tid})
+
+    def api_cancel(self, sc, tid):
+        self.store.cancel(self._txn(sc, tid))
+        return Reply(204)
 
     def api_document(self, sc, tid, order):
         filename, content = self.store.signed_document(self._txn(sc, tid), int(order))

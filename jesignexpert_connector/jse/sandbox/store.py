@@ -441,6 +441,16 @@ class Store:
                 self._q(f"DELETE FROM {table} WHERE txn_id = ?", row["id"])
             self._q("DELETE FROM txn WHERE id = ?", row["id"])
 
+    def cancel(self, row):
+        """Cancels a collection not yet ended: nobody can sign it any more.
+        Cancelling it again changes nothing."""
+        with self.transaction():
+            if row["status"] == "cancelled":
+                return
+            if row["status"] not in ("draft", "prepared", "sent"):
+                raise SandboxError(400, f"the transaction is {row['status']}, it can no longer be cancelled")
+            self._touch(row["id"], "cancelled", closed_ms=self.now())
+
     def sign(self, tid, level):
         with self.transaction():
             self._invited_signer(tid, level)
