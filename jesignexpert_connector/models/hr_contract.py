@@ -27,6 +27,27 @@ class HrContract(models.Model):
     )
     jesignexpert_collection_ids = fields.One2many("jesignexpert.collection", "contract_id", "Signature collections")
     jesignexpert_document = fields.Html("Document preview", compute="_compute_jesignexpert_document", sanitize=False)
+    # Computed, not stored: the sync never writes on the contract itself.
+    jesignexpert_signed_attachment_id = fields.Many2one(
+        "ir.attachment", "Signed document file", compute="_compute_jesignexpert_signed", compute_sudo=True
+    )
+    jesignexpert_signed_document = fields.Binary(
+        "Signed document", compute="_compute_jesignexpert_signed", compute_sudo=True
+    )
+    jesignexpert_signed_filename = fields.Char(
+        "Signed document name", compute="_compute_jesignexpert_signed", compute_sudo=True
+    )
+
+    @api.depends("jesignexpert_collection_ids.signed_attachment_id")
+    @api.depends_context("bin_size")
+    def _compute_jesignexpert_signed(self):
+        """The latest signed document fetched from jesignexpert.com."""
+        for contract in self:
+            signed = contract.jesignexpert_collection_ids.filtered("signed_attachment_id").sorted("id")[-1:]
+            attachment = signed.signed_attachment_id
+            contract.jesignexpert_signed_attachment_id = attachment
+            contract.jesignexpert_signed_document = attachment.datas
+            contract.jesignexpert_signed_filename = attachment.name
 
     @api.depends(
         "jesignexpert_template_id.body",
@@ -51,6 +72,7 @@ class HrContract(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
             raise AccessError(self.env._("You are not allowed to initiate signature collections."))
+        self.check_access("read")  # another company's contract stays out of reach
         if not self.active:
             raise UserError(
                 self.env._(

@@ -13,6 +13,9 @@ from ..jse import client as jse
 
 PARAM = "jesignexpert_connector.%s"
 ENVIRONMENT_SANDBOX = "sandbox"
+# Seconds an API call may wait for jesignexpert.com (system parameter
+# jesignexpert_connector.timeout); document transfers get four times as long.
+DEFAULT_TIMEOUT = 30.0
 
 
 class JesignexpertApi(models.AbstractModel):
@@ -43,12 +46,19 @@ class JesignexpertApi(models.AbstractModel):
         if not shortcut:
             raise UserError(self.env._("The jesignexpert.com integrator credentials are not configured."))
         try:
+            timeout = float(self._get_param("timeout") or DEFAULT_TIMEOUT)
+        except ValueError:
+            timeout = DEFAULT_TIMEOUT
+        timeout = min(max(timeout, 1.0), 300.0)
+        try:
             return jse.JseClient(
                 self._base_url(),
                 shortcut,
                 self._get_param("secret"),
                 office_token,
                 user_token,
+                timeout=timeout,
+                transfer_timeout=timeout * 4,  # documents of up to 10 MB
             )
         except jse.JseError as error:
             raise self._user_error(error) from None

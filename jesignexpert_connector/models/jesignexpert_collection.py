@@ -1,13 +1,13 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import hashlib
 import io
 import logging
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
+from time import monotonic
 
+import psycopg2.errors
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -27,6 +27,14 @@ STATES = [
     ("expired", "Expired"),
     ("cancelled", "Cancelled"),
 ]
+
+
+# What PostgreSQL raises when two transactions write the same rows at once.
+CONCURRENT_UPDATE = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
 
 
 def _from_ms(value):
@@ -111,10 +119,10 @@ class JesignexpertCollection(models.Model):
         a row lock that a concurrent run skips, and committed on its own; a
         run stops at its time budget, or on a rate limit, and the next run
         starts where it stopped."""
-        deadline = time.monotonic() + time_budget
+        deadline = monotonic() + time_budget
         sync = self.with_context(jesignexpert_auto_commit=auto_commit)
         for firm in self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")]):
-            if time.monotonic() > deadline:
+            if monotonic() > deadline:
                 break
             sync._sync_firm(firm, deadline)
         sync._remind_unfetched()
@@ -142,7 +150,7 @@ class JesignexpertCollection(models.Model):
             with firm._client(access) as client:
                 for transaction in client.iter_changed_transactions(int(cursor)):
                     stamp = transaction.updated_at or 0
-                    if time.monotonic() > deadline:
+                    if monotonic() > deadline:
                         hold(stamp)
                         break
                     if not self._sync_one(client, firm, transaction):
@@ -154,36 +162,81 @@ class JesignexpertCollection(models.Model):
         except jse.JseError as error:
             hold(cursor)
             _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", firm.id, error)
-        firm.sync_cursor = max(0, min(cursor, floor) if floor is not None else cursor)
+        self._save_cursor(firm, max(0, min(cursor, floor) if floor is not None else cursor))
+
+    @api.model
+    def _save_cursor(self, firm, cursor):
+        """Where the next run starts.  A run that finishes at the same time
+        may have moved it first: this one then leaves it, as the next run
+        reading a change again is harmless (nothing is fetched twice)."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM jesignexpert_firm WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    [firm.id],
+                    log_exceptions=False,
+                )
+                if self.env.cr.fetchone():
+                    firm.sync_cursor = cursor
+        except CONCURRENT_UPDATE:
+            _logger.info("jesignexpert.com sync of cabinet %s: another run saved its cursor", firm.id)
         self._commit()
 
     @api.model
     def _sync_one(self, client, firm, transaction):
-        """Takes one changed transaction home.  Returns False when it must be
-        tried again later (locked by another run, or a transient failure)."""
+        """Takes one changed transaction home, and commits it on its own.
+        Returns False when it must be tried again later (another run has it,
+        or a transient failure)."""
         collection = self.sudo().search([("jse_id", "=", transaction.id), ("firm_id", "=", firm.id)])
         if not collection:
             return True  # not sent from this Odoo
-        self.env.cr.execute(
-            "SELECT id FROM jesignexpert_collection WHERE id = %s FOR UPDATE SKIP LOCKED", [collection.id]
-        )
-        if not self.env.cr.fetchone():
-            return False  # another run has it
-        previous = collection.state
-        collection._apply(transaction)
-        if transaction.status in ("refused", "expired") and previous != transaction.status:
-            collection._close(transaction.status)
+        try:
+            with self.env.cr.savepoint():
+                locked = collection._lock()
+                done = locked and collection._take_home(client, transaction)
+            if not locked:
+                _logger.info("jesignexpert.com collection %s: another run has it, skipped", collection.id)
+        except CONCURRENT_UPDATE:
+            # Another run (or a person) changed what this one was writing: the
+            # collection waits for the next run, with nothing half-written.
+            _logger.info("jesignexpert.com collection %s: changed meanwhile, tried again later", collection.id)
+            done = False
+        self._commit()
+        return done
+
+    def _take_home(self, client, transaction):
+        """The news of one transaction, and its signed document once signed."""
+        self.ensure_one()
+        previous = self.state
+        self._apply(transaction)
+        if transaction.status in ("refused", "expired", "cancelled") and previous != transaction.status:
+            self._close(transaction.status)
+        if transaction.status != "signed" or self.signed_attachment_id:
+            return True
         try:
             # The news stays even when the document cannot be fetched this time.
             with self.env.cr.savepoint():
-                if transaction.status == "signed" and not collection.signed_attachment_id:
-                    collection._fetch_signed(client)
+                self._fetch_signed(client)
         except (jse.JseTransientError, jse.JseRateLimited, jse.JseResponseError, PyPdfError, ValueError) as error:
-            collection.sudo().write({"fetch_error": str(error)[:200]})
-            self._commit()
+            self.sudo().write({"fetch_error": str(error)[:200]})
             return False
-        self._commit()
         return True
+
+    def _lock(self):
+        """Takes the collection's row lock for this transaction, unless another
+        run holds it, or changed the row since this transaction began (the
+        database then refuses to lock it): either way the other run has it."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM jesignexpert_collection WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    [self.id],
+                    log_exceptions=False,
+                )
+                return bool(self.env.cr.fetchone())
+        except psycopg2.errors.SerializationFailure:
+            return False
 
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, checks the PDF, attaches both
@@ -204,7 +257,7 @@ class JesignexpertCollection(models.Model):
         signed = attachments.create(
             {
                 "name": f"{contract.name} - signé.pdf",
-                "datas": base64.b64encode(pdf),
+                "raw": pdf,  # not base64: a 10 MB document is not copied three times
                 "res_model": "hr.contract",
                 "res_id": contract.id,
                 "mimetype": "application/pdf",
@@ -213,7 +266,7 @@ class JesignexpertCollection(models.Model):
         proof_file = attachments.create(
             {
                 "name": f"{contract.name} - preuve.zip",
-                "datas": base64.b64encode(proof.getvalue()),
+                "raw": proof.getvalue(),
                 "res_model": "hr.contract",
                 "res_id": contract.id,
             }
@@ -256,6 +309,7 @@ class JesignexpertCollection(models.Model):
         message = {
             "refused": self.env._("A signer refused: the collection ended without a signed document."),
             "expired": self.env._("The collection expired on jesignexpert.com without every signature."),
+            "cancelled": self.env._("The collection was cancelled on jesignexpert.com: nobody can sign it any more."),
         }[status]
         self.sudo().message_post(body=message)
         self.contract_id.sudo().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
@@ -285,32 +339,102 @@ class JesignexpertCollection(models.Model):
         return {"type": "ir.actions.act_url", "url": self.jse_url, "target": "new"}
 
     def action_refresh(self):
+        """Asks jesignexpert.com now, as the sync does, signed document included.
+        What could not be done is said in a notification (an error would undo
+        the news taken)."""
         api = self.env["jesignexpert.api"]
+        problems = []
         for collection in self:
             try:
                 with collection._client() as client:
-                    collection._apply(client.get_transaction(collection.jse_id))
+                    transaction = client.get_transaction(collection.jse_id)
+                    done = self._sync_one(client, collection.firm_id, transaction)
             except jse.JseError as error:
                 raise api._user_error(error) from None
+            if done:
+                continue
+            if collection.fetch_error:
+                problems.append(
+                    self.env._(
+                        "%(name)s: the signed document could not be fetched yet (%(error)s); Odoo tries again "
+                        "at its next synchronisation.",
+                        name=collection.name,
+                        error=collection.fetch_error,
+                    )
+                )
+            else:
+                problems.append(
+                    self.env._("%s is being synchronised right now: refresh it again in a moment.", collection.name)
+                )
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        if not problems:
+            return reload
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("jesignexpert.com"),
+                "message": "\n".join(problems),
+                "type": "warning",
+                "sticky": True,
+                "next": reload,
+            },
+        }
+
+    def action_cancel(self):
+        """Stops a collection in progress, as jesignexpert.com has it now: a
+        draft is deleted there, a sent one is cancelled (its signers can no
+        longer sign)."""
+        api = self.env["jesignexpert.api"]
+        for collection in self:
+            if collection.state not in ("draft", "prepared", "sent"):
+                raise UserError(self.env._("Only a collection in progress can be cancelled."))
+            try:
+                outcome = collection._cancel_on_jesignexpert()
+            except jse.JseError as error:
+                raise api._user_error(error) from None
+            if outcome not in ("deleted", "cancelled"):
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "%(name)s is already %(state)s on jesignexpert.com: it can no longer be cancelled.",
+                        name=collection.name,
+                        state=states.get(outcome, outcome),
+                    )
+                )
+            collection.sudo().state = "cancelled"
+            if outcome == "deleted":
+                message = self.env._("Draft deleted, on jesignexpert.com too.")
+            else:
+                message = self.env._(
+                    "Cancelled on jesignexpert.com by %s: nobody can sign it any more.", self.env.user.name
+                )
+            collection.sudo().message_post(body=message)
+            collection.contract_id.sudo().message_post(
+                body=self.env._("%(name)s: %(message)s", name=collection.name, message=message)
+            )
         return True
 
     def action_delete_draft(self):
-        """Deletes the draft, on jesignexpert.com too."""
-        api = self.env["jesignexpert.api"]
-        for collection in self:
-            if collection.state not in ("draft", "prepared"):
-                raise UserError(self.env._("Only a draft collection can be deleted."))
+        """The draft's button: the same, said for a draft."""
+        return self.action_cancel()
+
+    def _cancel_on_jesignexpert(self):
+        """Deletes the draft there, or cancels the sent collection.  Returns
+        "deleted", "cancelled", or the status that forbids both."""
+        self.ensure_one()
+        with self._client() as client:
             try:
-                with collection._client() as client:
-                    client.delete_transaction(collection.jse_id)
-            except jse.JseError as error:
-                raise api._user_error(error) from None
-            collection.sudo().state = "cancelled"
-            collection.sudo().message_post(body=self.env._("Draft deleted, on jesignexpert.com too."))
-            collection.contract_id.sudo().message_post(
-                body=self.env._("Signature collection %s deleted.", collection.name)
-            )
-        return True
+                status = client.get_transaction(self.jse_id).status
+            except jse.JseNotFound:
+                return "deleted"  # already deleted there
+            if status in ("draft", "prepared"):
+                client.delete_transaction(self.jse_id)
+                return "deleted"
+            if status != "sent":
+                return status
+            client.cancel_transaction(self.jse_id)
+        return "cancelled"
 
     @api.model
     def _create_on_jesignexpert(self, contract, firm, access, request):

@@ -1,7 +1,14 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from unittest.mock import patch
+
+import requests
+
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import jesignexpert_collection as collection_module
 from .common import CollectionCase
 
 
@@ -136,3 +143,86 @@ class TestCollectionSync(CollectionCase):
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 2, "the failed one came home in the next run")
         self.assertTrue(first.signed_attachment_id and second.signed_attachment_id)
+
+    def test_a_download_that_times_out_is_tried_again_and_attached_once(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        # Calls wait 2.5 s, documents 10 s (Odoo's tests wait at least 10 s);
+        # the sandbox holds the first download 12 s, then carries it out.
+        self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.timeout", "2.5")
+        self.sandbox_call(
+            "POST", "/_sandbox/faults", json={"mode": "timeout", "count": 1, "seconds": 12, "path": "/document/"}
+        )
+        # (a number: Odoo names its level 25 "INFO" too)
+        with self.assertLogs("odoo.addons.jesignexpert_connector.jse.client", logging.INFO) as logs:
+            self.sync()
+        self.assertIn("GET transaction.document: timed out", "".join(logs.output))
+        self.assertEqual(len(self.signed_attachments()), 1)
+        self.assertFalse(collection.fetch_error)
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 1)
+
+    def test_a_run_stops_at_its_time_budget_and_the_next_one_goes_on(self):
+        collections = [self.sent_collection() for _n in range(3)]
+        for collection in collections:
+            self.sign_all(collection)
+        clock = [0.0]
+        model = type(self.env["jesignexpert.collection"])
+        take_home = model._sync_one
+        ours = {c.jse_id for c in collections}
+
+        def one_hundred_seconds_each(records, client, firm, transaction):
+            if transaction.id in ours:  # the sandbox also lists earlier tests' collections
+                clock[0] += 100
+            return take_home(records, client, firm, transaction)
+
+        with (
+            patch.object(collection_module, "monotonic", lambda: clock[0]),
+            patch.object(model, "_sync_one", one_hundred_seconds_each),
+        ):
+            self.env["jesignexpert.collection"]._cron_sync(time_budget=150, auto_commit=False)
+        self.assertEqual(len(self.signed_attachments()), 2, "the third waits for the next run")
+        self.assertFalse(collections[2].signed_attachment_id)
+        self.sync()
+        self.assertEqual(len(self.signed_attachments()), 3)
+        self.assertTrue(all(c.signed_attachment_id for c in collections))
+
+    def test_refresh_now_brings_the_signed_document_and_the_contract_shows_it(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        action = collection.action_refresh()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("could not be fetched yet", action["params"]["message"])
+        self.assertEqual(collection.state, "signed", "the news stays")
+        self.assertFalse(self.contract.jesignexpert_signed_attachment_id)
+        self.assertEqual(collection.action_refresh()["tag"], "soft_reload")
+        self.assertEqual(self.contract.jesignexpert_signed_attachment_id, collection.signed_attachment_id)
+        self.assertEqual(self.contract.jesignexpert_signed_filename, "CDD MARC LANGLOIS - signé.pdf")
+        self.assertEqual(len(self.signed_attachments()), 1)
+
+    def test_cancel_a_sent_collection(self):
+        collection = self.sent_collection()
+        collection.action_cancel()
+        self.assertEqual(collection.state, "cancelled")
+        remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
+        self.assertEqual(remote["status"], "cancelled")
+        with self.assertRaises(requests.HTTPError):  # the signer can no longer sign
+            self.sign_all(collection)
+        self.sync()
+        said = [body for body in self.contract.message_ids.mapped("body") if "nobody can sign it" in body]
+        self.assertEqual(len(said), 1, "the sync does not say it again")
+
+    def test_a_collection_cancelled_on_jesignexpert_is_closed(self):
+        collection = self.sent_collection()
+        with collection._client() as client:  # a collaborator cancels it there
+            client.cancel_transaction(collection.jse_id)
+        self.sync()
+        self.assertEqual(collection.state, "cancelled")
+        self.assertIn("cancelled on jesignexpert.com", "".join(collection.message_ids.mapped("body")))
+
+    def test_a_signed_collection_cannot_be_cancelled(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        with self.assertRaisesRegex(UserError, "already Signed on jesignexpert.com: it can no longer be cancelled"):
+            collection.action_cancel()

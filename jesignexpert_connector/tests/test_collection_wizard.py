@@ -3,7 +3,8 @@
 import base64
 
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.fields import Command
+from odoo.tests import Form, new_test_user, tagged
 
 from .. import pdf_slots
 from ..jse import client as jse
@@ -119,3 +120,50 @@ class TestCollectionWizard(CollectionCase):
         with self.assertRaises(AccessError):
             self.open_wizard(user=self.initiator)
         self.assertEqual(jse.TITLE_MAX, 45)
+
+    def test_another_companys_contract_is_refused(self):
+        before = self.transactions()
+        other = self.env["res.company"].create({"name": "Autre Société SAS"})
+        outsider = new_test_user(
+            self.env,
+            "sig_other_company",
+            groups="base.group_user,hr_contract.group_hr_contract_manager,"
+            "jesignexpert_connector.group_jesignexpert_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.open_wizard(user=outsider)
+        # Even a wizard made by hand for that contract sends nothing.
+        wizards = self.env["jesignexpert.collection.wizard"]
+        forged = wizards.with_user(outsider).create(wizards._prepare(self.contract))
+        with self.assertRaises(AccessError):
+            forged.action_confirm()
+        self.assertEqual(self.transactions(), before, "nothing was sent to jesignexpert.com")
+        self.open_wizard().action_confirm()
+        self.assertFalse(self.env["jesignexpert.collection"].with_user(outsider).search([]))
+
+    def test_the_three_steps_through_the_form(self):
+        """As a person fills them: the title, a signer's phone, parallel invitations."""
+        wizard = self.open_wizard()
+        with Form(wizard) as form:
+            form.title = "CDD Marc Langlois 2026"
+        wizard.action_next()
+        with Form(wizard) as form, form.line_ids.edit(1) as line:
+            line.phone = "+33 7 11 22 33 44"
+        wizard.action_back()
+        self.assertEqual(wizard.step, "document")
+        wizard.action_next()
+        wizard.action_next()
+        with Form(wizard) as form:
+            form.invitation_mode = "parallel"
+            form.mail_subject = "Votre contrat à signer"
+        self.assertIn("Votre contrat à signer", wizard.email_preview)
+        wizard.action_confirm()
+        collection = self.contract.jesignexpert_collection_ids
+        remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
+        self.assertEqual(
+            (remote["object"], remote["mailSubject"], remote["invitationMode"]),
+            ("CDD Marc Langlois 2026", "Votre contrat à signer", "parallel"),
+        )
+        self.assertEqual([s["phone"] for s in remote["signatories"]], [None, "+33711223344"])

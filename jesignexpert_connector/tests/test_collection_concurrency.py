@@ -1,0 +1,161 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Two runs of the sync at once, as two Odoo workers would run them.
+
+Each run has its own database connection and commits for real, as the
+scheduled action does; a TransactionCase has a single connection that never
+commits, so this case commits its fixture (in a company of its own) and
+removes it afterwards.
+"""
+
+import logging
+import os
+import tempfile
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.tests.common import BaseCase, get_db_name, tagged
+
+from ..jse import client as jse
+from ..jse.sandbox import server as sandbox
+from .common import blank_pdf
+
+PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
+
+
+@tagged("post_install", "-at_install")
+class TestTwoSyncRunsAtOnce(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
+        cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
+        cls.addClassCleanup(cls._sandbox_dir.cleanup)
+        cls.addClassCleanup(sandbox.stop, cls.sandbox)
+        cls.ids = {}
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            params = env["ir.config_parameter"]
+            cls.saved_params = {key: params.get_param(f"jesignexpert_connector.{key}") for key in PARAMS}
+        cls.addClassCleanup(cls._remove_fixture)
+        with cls.registry.cursor() as cr:
+            cls._make_fixture(api.Environment(cr, SUPERUSER_ID, {}))
+
+    @classmethod
+    def control(cls, method, path, **kwargs):
+        response = requests.request(method, cls.sandbox.url + path, timeout=10, **kwargs)
+        response.raise_for_status()
+
+    @classmethod
+    def _make_fixture(cls, env):
+        """A cabinet of a new company with two signed collections, committed."""
+        for key, value in zip(PARAMS, ("sandbox", cls.sandbox.url, "sandbox", "sandbox-secret"), strict=True):
+            env["ir.config_parameter"].set_param(f"jesignexpert_connector.{key}", value)
+        company = env["res.company"].create({"name": f"Two runs at once {uuid.uuid4().hex[:8]}"})
+        cls.ids["company"] = company.id
+        admin = env.ref("base.user_admin")
+        client = env["jesignexpert.api"]._client()
+        link = client.start_link("http://127.0.0.1/jesignexpert/linked")
+        cls.control(
+            "POST",
+            f"/_sandbox/link/{link.id_request}/approve",
+            json={"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
+        )
+        firm = env["jesignexpert.firm"]._link_company(company, client.fetch_link(link.id_request), admin)
+        cls.ids["firm"] = firm.id
+        employee = env["hr.employee"].create({"name": "Léa Martin", "company_id": company.id})
+        cls.ids["employee"] = employee.id
+        contract = env["hr.contract"].create(
+            {"name": "CDD LEA MARTIN", "employee_id": employee.id, "wage": 2100, "company_id": company.id}
+        )
+        cls.ids["contract"] = contract.id
+        cls.ids["collections"] = []
+        with firm._client(firm.access_ids) as api_client:
+            for n in (1, 2):
+                tid = api_client.create_transaction(f"CDD LEA MARTIN {n}", "", "Two runs at once SA", "Signez")
+                api_client.upload_file(tid, 1, blank_pdf(), "cdd.pdf", [jse.SignField(1, 1, 40, 40)])
+                api_client.add_signatory(tid, "Léa Martin", "lea.martin@example.com", 1, [1])
+                api_client.save_draft(tid)
+                cls.control("POST", f"/_sandbox/transaction/{tid}/confirm")
+                cls.control("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+                collection = env["jesignexpert.collection"].create(
+                    {
+                        "name": f"CDD LEA MARTIN {n}",
+                        "contract_id": contract.id,
+                        "firm_id": firm.id,
+                        "initiator_id": admin.id,
+                        "drafted_with_id": admin.id,
+                        "jse_id": tid,
+                        "state": "sent",
+                        "page_count": 1,
+                        "signer_ids": [
+                            Command.create({"sequence": 1, "name": "Léa Martin", "email": "lea.martin@example.com"})
+                        ],
+                    }
+                )
+                cls.ids["collections"].append(collection.id)
+
+    @classmethod
+    def _remove_fixture(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            if cls.ids.get("contract"):
+                env["ir.attachment"].search(
+                    [("res_model", "=", "hr.contract"), ("res_id", "=", cls.ids["contract"])]
+                ).unlink()
+            env["jesignexpert.collection"].browse(cls.ids.get("collections", [])).unlink()
+            env["hr.contract"].browse(cls.ids.get("contract", [])).unlink()
+            env["hr.employee"].browse(cls.ids.get("employee", [])).unlink()
+            env["jesignexpert.firm"].browse(cls.ids.get("firm", [])).unlink()
+            company = env["res.company"].browse(cls.ids.get("company", []))
+            company.unlink()
+            for key, value in cls.saved_params.items():
+                env["ir.config_parameter"].set_param(f"jesignexpert_connector.{key}", value or False)
+
+    def _read(self, reader):
+        with self.registry.cursor() as cr:
+            return reader(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def test_two_runs_at_once_fetch_each_signed_document_once(self):
+        # jesignexpert.com holds each first download 2 s: the runs overlap.
+        self.control(
+            "POST", "/_sandbox/faults", json={"mode": "timeout", "seconds": 2, "count": 2, "path": "/document/"}
+        )
+        start = threading.Barrier(2)
+
+        def run():
+            with self.registry.cursor() as cr:
+                # The test runner holds the registries' lock: no lookup by name.
+                cr.transaction = api.Transaction(self.registry)
+                # Like Odoo's own test threads: mail is sent (skipped) on the
+                # spot, not after the commit through the registries.
+                threading.current_thread().testing = True
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                start.wait(timeout=30)
+                env["jesignexpert.collection"]._cron_sync()
+
+        logger = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection"
+        with self.assertLogs(logger, logging.INFO) as logs, ThreadPoolExecutor(max_workers=2) as pool:
+            for future in [pool.submit(run), pool.submit(run)]:
+                future.result(timeout=120)
+
+        def signed(env):
+            collections = env["jesignexpert.collection"].browse(self.ids["collections"])
+            attachments = env["ir.attachment"].search(
+                [("res_model", "=", "hr.contract"), ("res_id", "=", self.ids["contract"]), ("name", "like", "signé")]
+            )
+            return collections.mapped("state"), len(attachments), len(collections.signed_attachment_id)
+
+        self.assertEqual(self._read(signed), (["signed", "signed"], 2, 2), "each document attached once")
+        skipped = [line for line in logs.output if "another run has it" in line]
+        self.assertTrue(skipped, "one run found a collection the other was taking home")
+        # A third run, alone, finds nothing left to do and doubles nothing.
+        self._read(lambda env: env["jesignexpert.collection"]._cron_sync())
+        self.assertEqual(self._read(signed), (["signed", "signed"], 2, 2))
