@@ -96,18 +96,33 @@ class JesignexpertCollection(models.Model):
             values["completed_on"] = _from_ms(max((s.signed_at or 0) for s in transaction.signatories) or None) or (
                 fields.Datetime.now()
             )
+        previous = self.state
         self.sudo().write(values)  # initiators read their collections; the news is written for them
+        news = []
         signers = {s.sequence: s for s in self.sudo().signer_ids}
         for remote in transaction.signatories:
             signer = signers.get(remote.level)
-            if signer:
-                signer.write(
-                    {
-                        "state": remote.status,
-                        "signed_on": _from_ms(remote.signed_at),
-                        "refused_on": _from_ms(remote.refused_at),
-                    }
+            if not signer:
+                continue
+            if remote.status != signer.state and remote.status in ("signed", "refused"):
+                news.append(
+                    self.env._("%s signed.", signer.name)
+                    if remote.status == "signed"
+                    else self.env._("%s refused to sign.", signer.name)
                 )
+            signer.write(
+                {
+                    "state": remote.status,
+                    "signed_on": _from_ms(remote.signed_at),
+                    "refused_on": _from_ms(remote.refused_at),
+                }
+            )
+        if news:
+            self.sudo().message_post(body=" ".join(news))
+        if transaction.status == "sent" and previous in ("draft", "prepared"):
+            self.contract_id.sudo().message_post(
+                body=self.env._("%s was sent to its signers on jesignexpert.com.", self.name)
+            )
 
     # ------------------------------------------------------------ the sync --
 

@@ -35,11 +35,24 @@ class TestCollectionSync(CollectionCase):
         )
 
     def test_the_whole_journey_brings_the_signed_contract_home_once(self):
-        collection = self.sent_collection()
+        wizard = self.open_wizard()  # the action, then the three steps
+        wizard.action_next()
+        wizard.action_next()
+        self.assertEqual(wizard.step, "sending")
+        self.assertEqual(wizard.action_confirm()["type"], "ir.actions.act_url")
+        collection = self.contract.jesignexpert_collection_ids
+        self.assertEqual(collection.state, "draft")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")  # sent there
         self.sync()
         self.assertEqual(collection.state, "sent")
         self.assertEqual(collection.signer_ids.mapped("state"), ["invited", "waiting"])
-        self.sign_all(collection)
+        self.assertIn("was sent to its signers", "".join(self.contract.message_ids.mapped("body")))
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+        self.sync()
+        self.assertEqual(collection.signer_ids.mapped("state"), ["signed", "invited"])
+        self.assertIn("Jean Doe signed.", "".join(collection.message_ids.mapped("body")))
+        self.assertFalse(self.signed_attachments(), "not before every signer signed")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/2/sign")
         self.sync()
         self.assertEqual(collection.state, "signed")
         self.assertEqual(collection.signer_ids.mapped("state"), ["signed", "signed"])
