@@ -202,12 +202,18 @@ class JesignexpertCollection(models.Model):
         """Takes one changed transaction home, and commits it on its own.
         Returns False when it must be tried again later (another run has it,
         or a transient failure)."""
-        collection = self.sudo().search([("jse_id", "=", transaction.id), ("firm_id", "=", firm.id)])
+        # The company's collections, even those sent before its cabinet was
+        # linked again: they would otherwise never be fetched.
+        collection = self.sudo().search(
+            [("jse_id", "=", transaction.id), ("company_id", "=", firm.company_id.id)], limit=1
+        )
         if not collection:
             return True  # not sent from this Odoo
         try:
             with self.env.cr.savepoint():
                 locked = collection._lock()
+                if locked and collection.firm_id != firm:
+                    collection.firm_id = firm  # linked again: its news now comes through this one
                 done = locked and collection._take_home(client, transaction)
             if not locked:
                 _logger.info("jesignexpert.com collection %s: another run has it, skipped", collection.id)

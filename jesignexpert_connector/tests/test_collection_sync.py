@@ -239,3 +239,12 @@ class TestCollectionSync(CollectionCase):
         self.sign_all(collection)
         with self.assertRaisesRegex(UserError, "already Signed on jesignexpert.com: it can no longer be cancelled"):
             collection.action_cancel()
+
+    def test_a_collection_sent_before_the_cabinet_was_linked_again_still_comes_home(self):
+        collection = self.sent_collection()
+        relinked = self.link_firm()  # the same cabinet, linked anew: a new record
+        self.assertNotEqual(relinked, self.firm)
+        self.sign_all(collection)
+        self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
+        self.assertEqual(len(self.signed_attachments()), 1)
+        self.assertEqual(collection.firm_id, relinked)
