@@ -36,6 +36,22 @@ def cdd_contract(env, employee, **values):
     )
 
 
+def contract_to_sign(env, name, **employee):
+    """A CDD of Marc Langlois, ready to be sent for signature: the company
+    has its representative, the PDF renders without waiting for this test
+    server (wkhtmltopdf would, for the web assets)."""
+    env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+    env.company.write(
+        {
+            "jesignexpert_representative_firstname": "Jean",
+            "jesignexpert_representative_lastname": "Doe",
+            "jesignexpert_representative_email": "jean.doe@example.com",
+        }
+    )
+    marc = env["hr.employee"].create({"name": "Marc Langlois", "private_email": "marc.langlois@example.com"} | employee)
+    return cdd_contract(env, marc, name=name)
+
+
 class SandboxMixin:
     """Runs the jesignexpert.com sandbox on a free loopback port for the
     class, and points the addon at it."""
@@ -113,20 +129,9 @@ class CollectionCase(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(user=cls.env.ref("base.user_admin"))
-        # wkhtmltopdf would wait on this test server for the web assets.
-        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         cls.company = cls.env.company
-        cls.company.write(
-            {
-                "jesignexpert_representative_firstname": "Jean",
-                "jesignexpert_representative_lastname": "Doe",
-                "jesignexpert_representative_email": "jean.doe@example.com",
-            }
-        )
-        cls.employee = cls.env["hr.employee"].create(
-            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com", "private_phone": "06 12 34 56 78"}
-        )
-        cls.contract = cdd_contract(cls.env, cls.employee, name="CDD MARC LANGLOIS")
+        cls.contract = contract_to_sign(cls.env, "CDD MARC LANGLOIS", private_phone="06 12 34 56 78")
+        cls.employee = cls.contract.employee_id
         cls.initiator = new_test_user(
             cls.env,
             "sig_initiator",

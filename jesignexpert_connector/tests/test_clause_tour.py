@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, tagged
 
-from .common import SandboxHttpCase, cdd_contract
+from .common import SandboxHttpCase, cdd_contract, contract_to_sign
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -35,20 +35,8 @@ class TestClauseTour(HttpCase):
 @tagged("post_install", "-at_install", "is_tour")
 class TestSignTour(SandboxHttpCase):
     def test_electronic_signature_in_three_steps(self):
-        # wkhtmltopdf would wait on this test server for the web assets.
-        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
-        self.env.company.write(
-            {
-                "jesignexpert_representative_firstname": "Jean",
-                "jesignexpert_representative_lastname": "Doe",
-                "jesignexpert_representative_email": "jean.doe@example.com",
-            }
-        )
         self.link_firm()
-        employee = self.env["hr.employee"].create(
-            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com"}
-        )
-        contract = cdd_contract(self.env, employee, name="CDD Marc Langlois")
+        contract = contract_to_sign(self.env, "CDD Marc Langlois")
         self.start_tour_to_jesignexpert(
             f"/odoo/action-hr_contract.action_hr_contract/{contract.id}", "jesignexpert_sign_tour"
         )

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from .common import SandboxHttpCase, cdd_contract
+from .common import SandboxHttpCase, contract_to_sign
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -12,20 +12,8 @@ class TestCollectionTours(SandboxHttpCase):
     def setUp(self):
         super().setUp()
         self.env = self.env(user=self.env.ref("base.user_admin"))  # the initiator, who runs the tours
-        # wkhtmltopdf would wait on this test server for the web assets.
-        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
-        self.env.company.write(
-            {
-                "jesignexpert_representative_firstname": "Jean",
-                "jesignexpert_representative_lastname": "Doe",
-                "jesignexpert_representative_email": "jean.doe@example.com",
-            }
-        )
         self.link_firm()
-        employee = self.env["hr.employee"].create(
-            {"name": "Marc Langlois", "private_email": "marc.langlois@example.com"}
-        )
-        self.contract = cdd_contract(self.env, employee, name="CDD Marc Langlois")
+        self.contract = contract_to_sign(self.env, "CDD Marc Langlois")
         action = self.contract.action_jesignexpert_sign()
         self.env["jesignexpert.collection.wizard"].browse(action["res_id"]).action_confirm()
         self.collection = self.contract.jesignexpert_collection_ids
