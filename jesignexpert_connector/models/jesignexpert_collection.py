@@ -76,9 +76,17 @@ class JesignexpertCollection(models.Model):
 
     # ------------------------------------------------------- jesignexpert --
 
-    def _client(self):
+    def _firm(self):
+        """The cabinet the collection's news comes through: its own, or the
+        one its company linked since."""
         self.ensure_one()
         firm = self.firm_id.sudo()
+        if not firm.active:
+            firm = self.env["jesignexpert.firm"]._active_firm(self.company_id) or firm
+        return firm
+
+    def _client(self):
+        firm = self._firm()
         access = firm._own_access(self.drafted_with_id) or firm._access_for_check(self.env.user)
         if not access:
             raise UserError(self.env._("No valid jesignexpert.com access: link yours from the cabinet's form."))
@@ -369,7 +377,7 @@ class JesignexpertCollection(models.Model):
             try:
                 with collection._client() as client:
                     transaction = client.get_transaction(collection.jse_id)
-                    done = self._sync_one(client, collection.firm_id, transaction)
+                    done = self._sync_one(client, collection._firm(), transaction)
             except jse.JseError as error:
                 raise api._user_error(error) from None
             if done:

@@ -248,3 +248,12 @@ class TestCollectionSync(CollectionCase):
         self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
         self.assertEqual(len(self.signed_attachments()), 1)
         self.assertEqual(collection.firm_id, relinked)
+
+    def test_refresh_after_the_cabinet_was_linked_again(self):
+        collection = self.sent_collection()
+        self.sandbox_call("POST", "/_sandbox/tokens/revoke", json={"office": "Cabinet Dupont Expertise"})
+        relinked = self.link_firm()  # the old tokens no longer hold
+        self.sign_all(collection)
+        self.assertEqual(collection.action_refresh()["tag"], "soft_reload")
+        self.assertEqual(len(self.signed_attachments()), 1)
+        self.assertEqual(collection.firm_id, relinked)
