@@ -73,6 +73,10 @@ class JesignexpertCollection(models.Model):
     signed_on = fields.Datetime("Fetched on", readonly=True)
     completed_on = fields.Datetime("Signed by all on", readonly=True, help="When the last signer signed.")
     fetch_error = fields.Char("Last fetch problem", readonly=True)
+    signed_document = fields.Binary("Signed PDF", related="signed_attachment_id.datas")
+    signed_filename = fields.Char(related="signed_attachment_id.name", string="Signed PDF name")
+    proof_document = fields.Binary("Proof", related="proof_attachment_id.datas")
+    proof_filename = fields.Char(related="proof_attachment_id.name", string="Proof file name")
 
     # ------------------------------------------------------- jesignexpert --
 

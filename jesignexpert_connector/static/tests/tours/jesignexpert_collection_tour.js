@@ -48,10 +48,21 @@ registry.category("web_tour.tours").add("jesignexpert_signed_document_tour", {
             trigger: ".o_field_widget[name='jesignexpert_signed_document'] a.o_form_uri:contains(signé.pdf)",
         },
         {
-            content: "Its collection, signed",
+            content: "Its collection, signed: open it",
             trigger:
-                ".o_field_widget[name='jesignexpert_collection_ids'] .o_data_row:contains(Signed), " +
-                ".o_field_widget[name='jesignexpert_collection_ids'] .o_data_row:contains(Signé)",
+                ".o_field_widget[name='jesignexpert_collection_ids'] .o_data_row:contains(Signed) td.o_data_cell, " +
+                ".o_field_widget[name='jesignexpert_collection_ids'] .o_data_row:contains(Signé) td.o_data_cell",
+            run: "click",
+        },
+        {
+            content: "The collection offers the signed PDF and the proof",
+            trigger:
+                ".o_field_widget[name='signed_document'] a.o_form_uri:contains(signé.pdf)," +
+                ".modal .o_field_widget[name='signed_document'] a.o_form_uri:contains(signé.pdf)",
+        },
+        {
+            content: "and its proof",
+            trigger: ".o_field_widget[name='proof_document'] a.o_form_uri:contains(preuve.zip)",
         },
     ],
 });
