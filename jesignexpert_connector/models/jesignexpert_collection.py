@@ -148,7 +148,9 @@ class JesignexpertCollection(models.Model):
         starts where it stopped."""
         deadline = monotonic() + time_budget
         sync = self.with_context(jesignexpert_auto_commit=auto_commit)
-        for firm in self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")]):
+        now = fields.Datetime.now()
+        firms = self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")])
+        for firm in firms.filtered(lambda f: not f.sync_paused_until or f.sync_paused_until <= now):
             if monotonic() > deadline:
                 break
             sync._sync_firm(firm, deadline)
@@ -186,6 +188,11 @@ class JesignexpertCollection(models.Model):
         except jse.JseAuthError:
             hold(cursor)
             firm._mark_expired()
+        except jse.JseRateLimited as error:
+            # Honour Retry-After: no call to this cabinet before then.
+            hold(cursor)
+            firm.sync_paused_until = fields.Datetime.now() + timedelta(seconds=error.retry_after)
+            _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s: %s", firm.id, error.retry_after, error)
         except jse.JseError as error:
             hold(cursor)
             _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", firm.id, error)
@@ -221,12 +228,16 @@ class JesignexpertCollection(models.Model):
         )
         if not collection:
             return True  # not sent from this Odoo
+        rate_limited = None
         try:
             with self.env.cr.savepoint():
                 locked = collection._lock()
                 if locked and collection.firm_id != firm:
                     collection.firm_id = firm  # linked again: its news now comes through this one
-                done = locked and collection._take_home(client, transaction)
+                try:
+                    done = locked and collection._take_home(client, transaction)
+                except jse.JseRateLimited as error:
+                    done, rate_limited = False, error  # the news stays; the document waits
             if not locked:
                 _logger.info("jesignexpert.com collection %s: another run has it, skipped", collection.id)
         except CONCURRENT_UPDATE:
@@ -235,6 +246,8 @@ class JesignexpertCollection(models.Model):
             _logger.info("jesignexpert.com collection %s: changed meanwhile, tried again later", collection.id)
             done = False
         self._commit()
+        if rate_limited:
+            raise rate_limited
         return done
 
     def _take_home(self, client, transaction):
@@ -250,10 +263,24 @@ class JesignexpertCollection(models.Model):
             # The news stays even when the document cannot be fetched this time.
             with self.env.cr.savepoint():
                 self._fetch_signed(client)
-        except (jse.JseTransientError, jse.JseRateLimited, jse.JseResponseError, PyPdfError, ValueError) as error:
-            self.sudo().write({"fetch_error": str(error)[:200]})
+        except jse.JseRateLimited as error:
+            self._fetch_failed(error)
+            raise  # the whole cabinet waits (see _sync_one, _sync_firm)
+        except (jse.JseTransientError, jse.JseResponseError, PyPdfError, ValueError) as error:
+            self._fetch_failed(error)
             return False
         return True
+
+    def _fetch_failed(self, error):
+        """Says on the collection, in the user's words, why the signed
+        document is not home yet."""
+        if isinstance(error, jse.JseError):
+            message = self.env["jesignexpert.api"]._error_message(error)
+        elif isinstance(error, PyPdfError):
+            message = self.env._("The signed document is not a readable PDF (%s).", error)
+        else:
+            message = str(error)  # our own checks, already in the user's words
+        self.sudo().write({"fetch_error": message[:300]})
 
     def _lock(self):
         """Takes the collection's row lock for this transaction, unless another
@@ -282,7 +309,7 @@ class JesignexpertCollection(models.Model):
             spool.seek(0)
             pdf = spool.read()
         if hashlib.sha256(pdf).hexdigest() != download.sha256:
-            raise ValueError("the signed document changed while it was read")
+            raise ValueError(self.env._("The signed document changed while it was read."))
         proof = io.BytesIO()
         client.download_proof(self.jse_id, proof)
         contract = self.contract_id.sudo()
@@ -328,14 +355,20 @@ class JesignexpertCollection(models.Model):
         """The signed PDF parses, has the original's pages and a signature."""
         reader = PdfReader(stream)
         if self.page_count and len(reader.pages) != self.page_count:
-            raise ValueError(f"the signed document has {len(reader.pages)} pages, not {self.page_count}")
+            raise ValueError(
+                self.env._(
+                    "The signed document has %(pages)s pages instead of %(expected)s.",
+                    pages=len(reader.pages),
+                    expected=self.page_count,
+                )
+            )
         fields_ = (reader.trailer["/Root"].get("/AcroForm") or {}).get("/Fields") or []
         if not any(
             (f.get_object().get("/V") or {}).get_object().get("/Type") == "/Sig"
             for f in fields_
             if f.get_object().get("/V") is not None
         ):
-            raise ValueError("the signed document carries no signature")
+            raise ValueError(self.env._("The signed document carries no signature."))
 
     def _close(self, status):
         self.ensure_one()
@@ -382,6 +415,9 @@ class JesignexpertCollection(models.Model):
                 with collection._client() as client:
                     transaction = client.get_transaction(collection.jse_id)
                     done = self._sync_one(client, collection._firm(), transaction)
+            except jse.JseRateLimited as error:  # the news it took stays
+                problems.append(api._error_message(error))
+                continue
             except jse.JseError as error:
                 raise api._user_error(error) from None
             if done:

@@ -40,6 +40,11 @@ class JesignexpertFirm(models.Model):
     sync_cursor = fields.Float(
         "Synchronised up to", digits=(16, 0), readonly=True, help="jesignexpert.com time (ms) of the last change taken."
     )
+    sync_paused_until = fields.Datetime(
+        "Synchronisation paused until",
+        readonly=True,
+        help="jesignexpert.com asked Odoo to wait (too many requests): the sync leaves the cabinet until then.",
+    )
     access_ids = fields.One2many("jesignexpert.access", "firm_id", "Collaborators' accesses", readonly=True)
 
     def init(self):

@@ -1,10 +1,12 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 from unittest.mock import patch
 
 import requests
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -91,17 +93,25 @@ class TestCollectionSync(CollectionCase):
         self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
         self.sync()
         self.assertFalse(self.signed_attachments())
-        self.assertTrue(collection.fetch_error)
+        self.assertIn("The signed document is not a readable PDF", collection.fetch_error)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
         self.assertFalse(collection.fetch_error)
 
-    def test_a_rate_limit_stops_the_run_and_nothing_is_lost(self):
+    def test_a_rate_limit_pauses_the_cabinet_as_asked_and_nothing_is_lost(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 600})
+        self.sandbox_call(
+            "POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 600, "path": "/document/"}
+        )
         self.sync()
         self.assertFalse(self.signed_attachments())
+        self.assertEqual(collection.state, "signed", "the news taken before the 429 stays")
+        self.assertIn("too many requests: try again in 600 seconds", collection.fetch_error)
+        self.assertGreater(self.firm.sync_paused_until, fields.Datetime.now() + timedelta(seconds=590))
+        self.sync()  # ten minutes have not passed: jesignexpert.com is not asked
+        self.assertFalse(self.signed_attachments())
+        self.firm.sync_paused_until = fields.Datetime.now() - timedelta(seconds=1)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
 
