@@ -139,18 +139,21 @@ class JesignexpertCollection(models.Model):
     # ------------------------------------------------------------ the sync --
 
     @api.model
-    def _cron_sync(self, time_budget=240, auto_commit=True):
-        """Brings the news home: for each linked cabinet, asks jesignexpert.com
-        what changed since the last run (paged), updates the collections, and
-        fetches every newly signed document.  Each collection is handled under
-        a row lock that a concurrent run skips, and committed on its own; a
-        run stops at its time budget, or on a rate limit, and the next run
-        starts where it stopped."""
+    def _cron_sync(self, time_budget=240, auto_commit=True, firms=None):
+        """Brings the news home: for each linked cabinet (or only ``firms``),
+        asks jesignexpert.com what changed since the last run (paged), updates
+        the collections, and fetches every newly signed document.  Each
+        collection is handled under a row lock that a concurrent run skips,
+        and committed on its own; a run stops at its time budget, and a
+        cabinet rate-limited by jesignexpert.com waits as long as it asked;
+        the next run starts where the last one stopped."""
         deadline = monotonic() + time_budget
         sync = self.with_context(jesignexpert_auto_commit=auto_commit)
         now = fields.Datetime.now()
-        firms = self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")])
-        for firm in firms.filtered(lambda f: not f.sync_paused_until or f.sync_paused_until <= now):
+        if firms is None:
+            firms = self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")])
+        linked = firms.sudo().filtered(lambda f: f.state == "linked")
+        for firm in linked.filtered(lambda f: not f.sync_paused_until or f.sync_paused_until <= now):
             if monotonic() > deadline:
                 break
             sync._sync_firm(firm, deadline)

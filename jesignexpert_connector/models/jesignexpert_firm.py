@@ -237,6 +237,23 @@ class JesignexpertFirm(models.Model):
             },
         }
 
+    def action_sync_now(self):
+        """Managers: brings this cabinet's news and signed documents home now,
+        as the scheduled sync does."""
+        if not self.env.user.has_group(GROUP_MANAGER):
+            raise AccessError(self.env._("Only jesignexpert.com managers may synchronise a cabinet."))
+        self.env["jesignexpert.collection"]._cron_sync(time_budget=60, auto_commit=False, firms=self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("jesignexpert.com"),
+                "message": self.env._("Synchronised: the signed documents that were ready are attached."),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     @api.model
     def _cron_check_connections(self):
         """Daily: checks every linked cabinet, and forgets old link attempts."""

@@ -7,7 +7,7 @@ from unittest.mock import patch
 import requests
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import jesignexpert_collection as collection_module
@@ -267,3 +267,12 @@ class TestCollectionSync(CollectionCase):
         self.assertEqual(collection.action_refresh()["tag"], "soft_reload")
         self.assertEqual(len(self.signed_attachments()), 1)
         self.assertEqual(collection.firm_id, relinked)
+
+    def test_a_manager_synchronises_the_cabinet_now(self):
+        collection = self.sent_collection()
+        self.sign_all(collection)
+        with self.assertRaises(AccessError):
+            self.firm.with_user(self.initiator).action_sync_now()
+        self.assertFalse(self.signed_attachments())
+        self.assertEqual(self.firm.action_sync_now()["params"]["type"], "success")
+        self.assertEqual(len(self.signed_attachments()), 1)
