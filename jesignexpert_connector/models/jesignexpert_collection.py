@@ -13,6 +13,7 @@ from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..jse import client as jse
 
@@ -35,6 +36,25 @@ CONCURRENT_UPDATE = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.DeadlockDetected,
 )
+
+
+def _try_lock(record):
+    """Takes ``record``'s row lock for this transaction, unless another
+    transaction holds it, or changed the row since this one began (the
+    database then refuses to lock it): either way the other run has it."""
+    try:
+        with record.env.cr.savepoint(flush=False):
+            record.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    SQL.identifier(record._table),
+                    record.id,
+                ),
+                log_exceptions=False,
+            )
+            return bool(record.env.cr.fetchone())
+    except psycopg2.errors.SerializationFailure:
+        return False
 
 
 def _from_ms(value):
@@ -208,14 +228,12 @@ class JesignexpertCollection(models.Model):
         reading a change again is harmless (nothing is fetched twice)."""
         try:
             with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM jesignexpert_firm WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                    [firm.id],
-                    log_exceptions=False,
-                )
-                if self.env.cr.fetchone():
+                saved = _try_lock(firm)
+                if saved:
                     firm.sync_cursor = cursor
         except CONCURRENT_UPDATE:
+            saved = False
+        if not saved:
             _logger.info("jesignexpert.com sync of cabinet %s: another run saved its cursor", firm.id)
         self._commit()
 
@@ -234,7 +252,7 @@ class JesignexpertCollection(models.Model):
         rate_limited = None
         try:
             with self.env.cr.savepoint():
-                locked = collection._lock()
+                locked = _try_lock(collection)
                 if locked and collection.firm_id != firm:
                     collection.firm_id = firm  # linked again: its news now comes through this one
                 try:
@@ -284,22 +302,6 @@ class JesignexpertCollection(models.Model):
         else:
             message = str(error)  # our own checks, already in the user's words
         self.sudo().write({"fetch_error": message[:300]})
-
-    def _lock(self):
-        """Takes the collection's row lock for this transaction, unless another
-        run holds it, or changed the row since this transaction began (the
-        database then refuses to lock it): either way the other run has it."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM jesignexpert_collection WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                    [self.id],
-                    log_exceptions=False,
-                )
-                return bool(self.env.cr.fetchone())
-        except psycopg2.errors.SerializationFailure:
-            return False
 
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, checks the PDF, attaches both
