@@ -10,6 +10,7 @@ from pypdf import PdfWriter
 
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
+from ..jse import client as jse
 from ..jse.sandbox import server as sandbox
 
 
@@ -52,6 +53,47 @@ def contract_to_sign(env, name, **employee):
     return cdd_contract(env, marc, name=name)
 
 
+def point_at_sandbox(env, url):
+    """Points the addon at the sandbox listening on ``url``."""
+    params = env["ir.config_parameter"].sudo()
+    for key, value in {
+        "environment": "sandbox",
+        "sandbox_url": url,
+        "shortcut": "sandbox",
+        "secret": "sandbox-secret",
+    }.items():
+        params.set_param(f"jesignexpert_connector.{key}", value)
+
+
+def sandbox_control(url, method, path, **kwargs):
+    """Calls the control API of the sandbox on ``url`` (what a person does on
+    jesignexpert.com)."""
+    response = requests.request(method, url + path, timeout=10, **kwargs)
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+def link_tokens(env, url, email="jean.doe@cabinet-exemple.fr", office="Cabinet Dupont Expertise"):
+    """Links a cabinet of the sandbox on ``url`` through the API, as the
+    linking flow does; returns the tokens."""
+    with env["jesignexpert.api"]._client() as client:
+        link = client.start_link("http://127.0.0.1/jesignexpert/linked")
+        approval = {"email": email, "office": office}
+        sandbox_control(url, "POST", f"/_sandbox/link/{link.id_request}/approve", json=approval)
+        return client.fetch_link(link.id_request)
+
+
+def signed_transaction(client, url, title, name, email, pdf=None):
+    """A collection sent on the sandbox on ``url`` and signed by its one
+    signer, ``name`` <``email``>; returns its id."""
+    tid = client.create_transaction(title, "", "Signature", "Signez")
+    client.upload_file(tid, 1, pdf or blank_pdf(), f"{title}.pdf", [jse.SignField(1, 1, 40, 40)])
+    client.add_signatory(tid, name, email, 1, [1])
+    client.send(tid)
+    sandbox_control(url, "POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    return tid
+
+
 class SandboxMixin:
     """Runs the jesignexpert.com sandbox on a free loopback port for the
     class, and points the addon at it."""
@@ -62,14 +104,7 @@ class SandboxMixin:
         cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
         cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
         cls.addClassCleanup(cls._stop_sandbox)
-        params = cls.env["ir.config_parameter"].sudo()
-        for key, value in {
-            "environment": "sandbox",
-            "sandbox_url": cls.sandbox.url,
-            "shortcut": "sandbox",
-            "secret": "sandbox-secret",
-        }.items():
-            params.set_param(f"jesignexpert_connector.{key}", value)
+        point_at_sandbox(cls.env, cls.sandbox.url)
 
     @classmethod
     def _stop_sandbox(cls):
@@ -78,16 +113,11 @@ class SandboxMixin:
 
     def sandbox_call(self, method, path, **kwargs):
         """Calls the sandbox's control API (what a person does on jesignexpert.com)."""
-        response = requests.request(method, self.sandbox.url + path, timeout=10, **kwargs)
-        response.raise_for_status()
-        return response.json() if response.content else None
+        return sandbox_control(self.sandbox.url, method, path, **kwargs)
 
-    def link_tokens(self, email="jean.doe@cabinet-exemple.fr", office="Cabinet Dupont Expertise"):
+    def link_tokens(self, **kwargs):
         """Links a cabinet through the API as the linking flow does; returns the tokens."""
-        client = self.env["jesignexpert.api"]._client()
-        link = client.start_link("http://127.0.0.1/jesignexpert/linked")
-        self.sandbox_call("POST", f"/_sandbox/link/{link.id_request}/approve", json={"email": email, "office": office})
-        return client.fetch_link(link.id_request)
+        return link_tokens(self.env, self.sandbox.url, **kwargs)
 
     def link_firm(self, company=None, user=None, **kwargs):
         """A cabinet linked to ``company`` by ``user``, as the flow stores it."""

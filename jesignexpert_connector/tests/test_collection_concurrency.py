@@ -15,16 +15,13 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
-
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tests.common import BaseCase, get_db_name, tagged
 
-from ..jse import client as jse
 from ..jse.sandbox import server as sandbox
-from .common import blank_pdf
+from .common import link_tokens, point_at_sandbox, sandbox_control, signed_transaction
 
 PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
 
@@ -49,26 +46,13 @@ class TestTwoSyncRunsAtOnce(BaseCase):
             cls._make_fixture(api.Environment(cr, SUPERUSER_ID, {}))
 
     @classmethod
-    def control(cls, method, path, **kwargs):
-        response = requests.request(method, cls.sandbox.url + path, timeout=10, **kwargs)
-        response.raise_for_status()
-
-    @classmethod
     def _make_fixture(cls, env):
         """A cabinet of a new company with two signed collections, committed."""
-        for key, value in zip(PARAMS, ("sandbox", cls.sandbox.url, "sandbox", "sandbox-secret"), strict=True):
-            env["ir.config_parameter"].set_param(f"jesignexpert_connector.{key}", value)
+        point_at_sandbox(env, cls.sandbox.url)
         company = env["res.company"].create({"name": f"Two runs at once {uuid.uuid4().hex[:8]}"})
         cls.ids["company"] = company.id
         admin = env.ref("base.user_admin")
-        client = env["jesignexpert.api"]._client()
-        link = client.start_link("http://127.0.0.1/jesignexpert/linked")
-        cls.control(
-            "POST",
-            f"/_sandbox/link/{link.id_request}/approve",
-            json={"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
-        )
-        firm = env["jesignexpert.firm"]._link_company(company, client.fetch_link(link.id_request), admin)
+        firm = env["jesignexpert.firm"]._link_company(company, link_tokens(env, cls.sandbox.url), admin)
         cls.ids["firm"] = firm.id
         employee = env["hr.employee"].create({"name": "Léa Martin", "company_id": company.id})
         cls.ids["employee"] = employee.id
@@ -79,12 +63,9 @@ class TestTwoSyncRunsAtOnce(BaseCase):
         cls.ids["collections"] = []
         with firm._client(firm.access_ids) as api_client:
             for n in (1, 2):
-                tid = api_client.create_transaction(f"CDD LEA MARTIN {n}", "", "Two runs at once SA", "Signez")
-                api_client.upload_file(tid, 1, blank_pdf(), "cdd.pdf", [jse.SignField(1, 1, 40, 40)])
-                api_client.add_signatory(tid, "Léa Martin", "lea.martin@example.com", 1, [1])
-                api_client.save_draft(tid)
-                cls.control("POST", f"/_sandbox/transaction/{tid}/confirm")
-                cls.control("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+                tid = signed_transaction(
+                    api_client, cls.sandbox.url, f"CDD LEA MARTIN {n}", "Léa Martin", "lea.martin@example.com"
+                )
                 collection = env["jesignexpert.collection"].create(
                     {
                         "name": f"CDD LEA MARTIN {n}",
@@ -125,9 +106,8 @@ class TestTwoSyncRunsAtOnce(BaseCase):
 
     def test_two_runs_at_once_fetch_each_signed_document_once(self):
         # jesignexpert.com holds each first download 2 s: the runs overlap.
-        self.control(
-            "POST", "/_sandbox/faults", json={"mode": "timeout", "seconds": 2, "count": 2, "path": "/document/"}
-        )
+        held = {"mode": "timeout", "seconds": 2, "count": 2, "path": "/document/"}
+        sandbox_control(self.sandbox.url, "POST", "/_sandbox/faults", json=held)
         start = threading.Barrier(2)
 
         def sync(env):
