@@ -26,6 +26,7 @@ from odoo.fields import Command
 
 from odoo.addons.jesignexpert_connector.jse import client as jse
 from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
+from odoo.addons.jesignexpert_connector.tests.common import link_tokens, point_at_sandbox, signed_transaction
 
 N_FIRMS, N_OPEN, N_CHANGED = 10, 10_000, 100
 env = env  # noqa: F821 (given by odoo-bin shell)
@@ -86,25 +87,12 @@ def main():
         collaborators=[("bench@cabinet.fr", "demo", "Bench", offices)],
     )
     params = env["ir.config_parameter"].sudo()
-    for key, value in {
-        "environment": "sandbox",
-        "sandbox_url": server.url,
-        "shortcut": "sandbox",
-        "secret": "sandbox-secret",
-    }.items():
-        params.set_param(f"jesignexpert_connector.{key}", value)
+    point_at_sandbox(env, server.url)
     admin = env.ref("base.user_admin")
     Env = env(user=admin)
 
     def link(company, office):
-        with Env["jesignexpert.api"]._client() as client:
-            request = client.start_link("http://127.0.0.1/back")
-            requests.post(
-                f"{server.url}/_sandbox/link/{request.id_request}/approve",
-                json={"email": "bench@cabinet.fr", "office": office},
-                timeout=10,
-            ).raise_for_status()
-            tokens = client.fetch_link(request.id_request)
+        tokens = link_tokens(Env, server.url, "bench@cabinet.fr", office)
         return Env["jesignexpert.firm"]._link_company(company, tokens, admin)
 
     # ---------------------------------------------------------------- (a) --
@@ -180,8 +168,15 @@ def main():
             )
             store._q("UPDATE txn SET status = 'sent', sent_ms = ? WHERE id = ?", store.now(), tid)
             rows.append((tid, f))
+    # One contract per cabinet, of that cabinet's company, as the wizard makes them.
+    staff = Env["hr.employee"].create(
+        [{"name": f"Employee {n}", "company_id": f.company_id.id} for n, f in enumerate(firms)]
+    )
     contracts = Env["hr.contract"].create(
-        [{"name": f"C{n}", "employee_id": employee.id, "wage": 1, "state": "draft"} for n in range(N_FIRMS)]
+        [
+            {"name": f"C{n}", "employee_id": staff[n].id, "wage": 1, "state": "draft", "company_id": f.company_id.id}
+            for n, f in enumerate(firms)
+        ]
     )
     Env["jesignexpert.collection"].sudo().create(
         [
@@ -251,18 +246,7 @@ def main():
     # ---------------------------------------------------------------- (c) --
     heavy = big_pdf(jse.PDF_MAX_BYTES - 64 * 1024)
     with firm._client(firm._access_for_check()) as client:
-        tid = client.create_transaction("Heavy", "", "Bench", "Bench")
-        client.upload_file(
-            tid,
-            1,
-            heavy[: 10 * 1024 * 1024 - 1] if len(heavy) >= 10 * 1024 * 1024 else heavy,
-            "heavy.pdf",
-            [jse.SignField(1, 1, 60, 600)],
-        )
-        client.add_signatory(tid, "S", "s@example.com", 1, [1])
-        client.send(tid)
-    with store.transaction():
-        store.sign(tid, 1)
+        tid = signed_transaction(client, server.url, "Heavy", "S", "s@example.com", pdf=heavy)
     collection = collections.create(
         {
             "name": "Heavy",
