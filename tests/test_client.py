@@ -289,3 +289,136 @@ def test_no_tokens_no_request():
     with pytest.raises(jse.JseValidationError) as caught:
         client.validate_check()
     assert caught.value.code == "not_linked"
+
+
+# ------------------------------------------------------- tolerant reading --
+
+
+class Answers(requests.Session):
+    """A session that answers each request with the next canned JSON, and
+    records what was asked."""
+
+    def __init__(self, *bodies):
+        super().__init__()
+        self.bodies = list(bodies)
+        self.asked = []
+
+    def request(self, method, url, **kwargs):
+        self.asked.append((method, url, kwargs.get("params"), kwargs.get("headers")))
+        response = requests.Response()
+        response.status_code = 200
+        body = self.bodies.pop(0)
+        response._content = body if isinstance(body, bytes) else __import__("json").dumps(body).encode()
+        response.headers["Content-Type"] = "application/json"
+        return response
+
+
+def answering(*bodies):
+    session = Answers(*bodies)
+    return jse.JseClient("https://jse.invalid", SHORTCUT, SECRET, "office", "user", session=session), session
+
+
+def test_unknown_states_missing_lists_and_fields_are_read_not_raised():
+    odd = [
+        {"id": "a1", "status": "archived", "updatedAt": 5, "signatories": None},
+        {"id": "a2", "updatedAt": 6, "signatories": [{"level": 1, "status": "opened", "name": "Jean"}]},
+        {"id": "a3", "status": "sent", "updatedAt": "soon", "sentAt": None, "signatories": "none", "extra": [1]},
+        {"status": "sent"},  # no id: cannot be matched to anything
+    ]
+    client, _session = answering({"items": odd, "hasMore": False})
+    page = client.list_changes(0)
+    by_id = {t.id: t for t in page.transactions}
+    assert sorted(by_id) == ["a1", "a2", "a3"]
+    assert (by_id["a1"].status, by_id["a1"].reported_status) == (None, "archived")
+    assert [p.code for p in by_id["a1"].problems] == ["unknown_status", "no_signatories"]
+    assert [p.code for p in by_id["a2"].problems] == ["no_status", "unknown_signatory_status"]
+    assert by_id["a2"].signatories[0].status is None and by_id["a2"].signatories[0].reported_status == "opened"
+    assert by_id["a3"].status == "sent" and by_id["a3"].updated_at is None and by_id["a3"].signatories == ()
+    assert by_id["a3"].completed_at is None
+    assert [p.code for p in page.problems] == ["unreadable_item"]
+    assert page.position == (6, "a2"), "the last readable stamp"
+
+
+def test_pages_are_asked_after_the_last_stamp_and_id():
+    client, session = answering(
+        {
+            "items": [{"id": "t1", "status": "sent", "updatedAt": 10}, {"id": "t2", "status": "sent", "updatedAt": 10}],
+            "hasMore": True,
+        },
+        {"items": [{"id": "t3", "status": "sent", "updatedAt": 12}], "hasMore": False},
+    )
+    assert [t.id for t in client.iter_changed_transactions(7)] == ["t1", "t2", "t3"]
+    assert [params for _m, _u, params, _h in session.asked] == [
+        {"updatedSince": 7},
+        {"updatedSince": 10, "afterId": "t2"},
+    ]
+
+
+def test_an_opaque_continuation_is_followed_when_given():
+    client, session = answering(
+        {"items": [{"id": "t1", "status": "sent", "updatedAt": 10}], "hasMore": True, "next": "abc"},
+        {"items": [], "hasMore": False},
+    )
+    list(client.iter_change_pages(0))
+    assert session.asked[1][2]["continuation"] == "abc"
+
+
+def test_pages_that_do_not_move_forward_stop_with_an_error():
+    same = {"items": [{"id": "t1", "status": "sent", "updatedAt": 10}], "hasMore": True}
+    client, _session = answering(same, same)
+    with pytest.raises(jse.JseResponseError):
+        list(client.iter_change_pages(0))
+
+
+def test_a_draft_page_url_comes_from_the_draft_answer(draft):
+    client, tid = draft(signers=1)
+    assert client.save_draft(tid).endswith(f"/collecte/{tid}")
+
+
+def test_downloads_ask_for_a_pdf_not_json(draft, ctl, monkeypatch):
+    client, tid = draft(signers=1)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    accepts = []
+    original = client.session.request
+
+    def spy(method, url, **kwargs):
+        accepts.append(kwargs["headers"].get("Accept"))
+        return original(method, url, **kwargs)
+
+    monkeypatch.setattr(client.session, "request", spy)
+    client.download_document(tid, 1, io.BytesIO())
+    client.download_proof(tid, io.BytesIO())
+    assert accepts == ["application/pdf, */*", "*/*"]
+
+
+def test_a_signed_pdf_with_a_certificate_page_is_accepted_with_a_note(draft, ctl):
+    client, tid = draft(signers=1, pages=2)
+    ctl("POST", f"/_sandbox/transaction/{tid}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{tid}/certificate_page", json={})
+    ctl("POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
+    out = io.BytesIO()
+    client.download_document(tid, 1, out)
+    out.seek(0)
+    signed = jse.read_signed_pdf(out, original_pages=2)
+    assert signed.pages == 3
+    assert [(n.code, n.value) for n in signed.notes] == [("extra_pages", "1")]
+
+
+def test_only_an_unreadable_signed_pdf_is_refused():
+    with pytest.raises(jse.JseResponseError):
+        jse.read_signed_pdf(io.BytesIO(b"%PDF-1.7 garbled"), original_pages=1)
+    unsigned = jse.read_signed_pdf(io.BytesIO(blank_pdf(1)), original_pages=2)
+    assert [n.code for n in unsigned.notes] == ["fewer_pages", "no_signature"]
+
+
+def test_the_integrator_credentials_can_be_checked_without_a_user(sandbox):
+    assert jse.JseClient(sandbox.url, SHORTCUT, SECRET).check_credentials("http://127.0.0.1:9/back")
+    with pytest.raises(jse.JseRequestRefused):
+        jse.JseClient(sandbox.url, SHORTCUT, "wrong").check_credentials("http://127.0.0.1:9/back")
+    with pytest.raises(jse.JseRequestRefused):
+        jse.JseClient(sandbox.url, "unknown", SECRET).check_credentials("http://127.0.0.1:9/back")
+
+
+def test_the_preproduction_host_is_the_one_public_integrations_use():
+    assert jse.ENVIRONMENTS["preproduction"] == "https://ecma-preprod.reeliant.net"

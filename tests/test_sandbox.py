@@ -184,12 +184,57 @@ def test_changes_are_listed_since_a_time_page_after_page(linked):
     client = linked()
     start = int(time.time() * 1000) - 1
     ids = [client.create_transaction(f"Contrat {n}", "", "A", "B") for n in range(205)]
-    first, more = client.list_changed_transactions(start, 1)
-    assert len(first) == 100 and more
+    first = client.list_changes(start)
+    assert len(first.transactions) == 100 and first.has_more
+    assert first.position == (first.transactions[-1].updated_at, first.transactions[-1].id)
     seen = [t.id for t in client.iter_changed_transactions(start)]
     assert sorted(seen) == sorted(ids)
     last = client.get_transaction(ids[-1]).updated_at
     assert [t.id for t in client.iter_changed_transactions(last)] == []
+
+
+def test_a_change_between_two_pages_hides_no_transaction(linked, ctl):
+    """150 sent collections; one of page 1 is signed while page 1 is being
+    read: with offset paging, another would slip between the pages (the list
+    shifts by one) and its stamp, older than the new position, is never
+    asked again.  Keyset paging asks for what comes after page 1's last one."""
+    client = linked()
+    start = int(time.time() * 1000) - 1
+    ids = []
+    for n in range(150):
+        tid = client.create_transaction(f"Contrat {n}", "", "A", "B")
+        client.upload_file(tid, 1, blank_pdf(), "c.pdf", [jse.SignField(1, 1, 40, 40)])
+        client.add_signatory(tid, "Jean", f"jean{n}@example.com", 1, [1])
+        client.send(tid)
+        ids.append(tid)
+    pages = client.iter_change_pages(start)
+    first = next(pages)
+    assert len(first.transactions) == 100
+    ctl("POST", f"/_sandbox/transaction/{first.transactions[3].id}/signatory/1/sign")  # it moves to the end
+    rest = [t for page in pages for t in page.transactions]
+    seen = {t.id for t in first.transactions} | {t.id for t in rest}
+    assert seen == set(ids), "every collection is seen"
+    assert [t.status for t in rest if t.id == first.transactions[3].id] == ["signed"], "and the news with it"
+
+
+def test_the_sandbox_can_report_odd_transactions(draft, ctl):
+    client, tid = draft(signers=2)
+    ctl("POST", f"/_sandbox/transaction/{tid}/answer", json={"status": "archived", "signatories": None})
+    transaction = client.get_transaction(tid)
+    assert (transaction.status, transaction.reported_status) == (None, "archived")
+    assert {p.code for p in transaction.problems} == {"unknown_status", "no_signatories"}
+    ctl("DELETE", f"/_sandbox/transaction/{tid}/answer")
+    assert client.get_transaction(tid).status == "draft"
+
+
+def test_latency_is_added_to_every_api_call(linked, ctl):
+    client = linked()
+    ctl("POST", "/_sandbox/latency", json={"ms": 150})
+    started = time.monotonic()
+    client.validate_check()
+    slow = time.monotonic() - started
+    ctl("POST", "/_sandbox/latency", json={"ms": 0})
+    assert slow >= 0.15
 
 
 # --------------------------------------------------------------- signed PDF --

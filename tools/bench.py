@@ -211,7 +211,7 @@ def main():
                 store.sign(tid, 1)
         queries, t0 = sql_count(), time.perf_counter()
         with HttpCount() as http:
-            collections._cron_sync(auto_commit=False)
+            env["jesignexpert.sync"]._run(time.monotonic() + 3600)
             env.flush_all()
         return time.perf_counter() - t0, http.count, sql_count() - queries
 
@@ -223,7 +223,7 @@ def main():
     queries, t0 = sql_count(), time.perf_counter()
     with HttpCount() as http:
         for f in firms:
-            access = f._access_for_check()
+            access = f._usable_accesses()[:1]
             with f._client(access) as client:
                 for collection in collections.search([("firm_id", "=", f.id), ("state", "=", "sent")]):
                     collection._apply(client.get_transaction(collection.jse_id))
@@ -245,7 +245,7 @@ def main():
 
     # ---------------------------------------------------------------- (c) --
     heavy = big_pdf(jse.PDF_MAX_BYTES - 64 * 1024)
-    with firm._client(firm._access_for_check()) as client:
+    with firm._client(firm._usable_accesses()[:1]) as client:
         tid = signed_transaction(client, server.url, "Heavy", "S", "s@example.com", pdf=heavy)
     collection = collections.create(
         {
@@ -264,7 +264,7 @@ def main():
     own = _sandbox_process(os.path.join(folder, "sandbox.sqlite3"))
     try:
         params.set_param("jesignexpert_connector.sandbox_url", own[1])
-        with firm._client(firm._access_for_check()) as client:
+        with firm._client(firm._usable_accesses()[:1]) as client:
             transaction = client.get_transaction(tid)
             gc.collect()
             tracemalloc.start()

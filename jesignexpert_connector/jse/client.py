@@ -24,17 +24,20 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import requests
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 _logger = logging.getLogger(__name__)
 
 USER_AGENT = "jesignexpert_connector/18.0 (Odoo)"
 
-# Base URLs of the two environments of the platform.  ASSUMED: the hosts are
-# not public; they are configuration (any other base URL, such as the local
-# sandbox's, can be given instead).
+# Default base URLs of the two environments of the platform; each is a
+# setting (system parameter), and any other base URL, such as the local
+# sandbox's, can be given instead.  KNOWN: public integration code uses the
+# pre-production host below.  ASSUMED: the production host.
 ENVIRONMENTS = {
     "production": "https://www.jesignexpert.com",
-    "preproduction": "https://preprod.jesignexpert.com",
+    "preproduction": "https://ecma-preprod.reeliant.net",
 }
 
 # KNOWN platform rules.
@@ -45,22 +48,36 @@ MESSAGE_MAX = 4000
 PDF_MAX_BYTES = 10 * 1024 * 1024
 EXPIRY_DAYS = 15
 RETENTION_DAYS = 30
+# KNOWN as reported, not documented: a collaborator's token is said to last
+# 5 days.  Tokens are used until jesignexpert.com refuses them (403); this is
+# only when a reminder to link again is due.
 USER_TOKEN_DAYS = 5
 ID_REQUEST_LENGTH = 30
 ID_REQUEST_ALPHABET = string.ascii_letters + string.digits
 INVITATION_MODES = ("sequential", "parallel")
 
-# ASSUMED: the statuses of a transaction and of a signatory.
-TRANSACTION_STATUSES = (
-    "draft",
-    "prepared",
-    "sent",
-    "signed",
-    "refused",
-    "expired",
-    "cancelled",
+# ASSUMED: the statuses jesignexpert.com reports for a transaction and for a
+# signatory, with the label Odoo shows.  This is the one list of them: Odoo's
+# selection fields and the sandbox read it.  A status that is not here is
+# reported as unknown on its one record, never raised.
+TRANSACTION_STATES = (
+    ("draft", "Draft"),
+    ("prepared", "Prepared"),
+    ("sent", "Sent"),
+    ("signed", "Signed"),
+    ("refused", "Refused"),
+    ("expired", "Expired"),
+    ("cancelled", "Cancelled"),
 )
-SIGNATORY_STATUSES = ("waiting", "invited", "signed", "refused")
+SIGNATORY_STATES = (("waiting", "Waiting"), ("invited", "Invited"), ("signed", "Signed"), ("refused", "Refused"))
+TRANSACTION_STATUSES = tuple(key for key, _label in TRANSACTION_STATES)
+SIGNATORY_STATUSES = tuple(key for key, _label in SIGNATORY_STATES)
+OPEN_STATUSES = ("draft", "prepared", "sent")  # a collection in progress
+DRAFT_STATUSES = ("draft", "prepared")  # not sent yet: it may be deleted
+CLOSED_STATUSES = ("refused", "expired", "cancelled")  # ended without a signed document
+# ASSUMED: the change list's stamps may be committed out of order on the
+# platform's side; each run reads again the last minute before its position.
+CHANGES_OVERLAP_MS = 60 * 1000
 
 HEADER_OFFICE = "JSE-EDITOR-TOKEN-OFFICE"
 HEADER_USER = "JSE-EDITOR-TOKEN-USER"
@@ -140,6 +157,10 @@ class JseResponseError(JseApiError):
     """The answer was not what the API promises (bad JSON, too large...)."""
 
 
+class JseUnreadableDocument(JseResponseError):
+    """The signed document sent is not a readable PDF."""
+
+
 # ------------------------------------------------------------- data types ----
 
 
@@ -186,22 +207,74 @@ class SignField:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Something odd in an answer of jesignexpert.com, kept on its one record.
+
+    ``code`` says what (``unknown_status``, ``no_status``, ``no_signatories``,
+    ``unknown_signatory_status``, ``unreadable_item``, ``extra_pages``,
+    ``fewer_pages``, ``no_signature``), ``value`` what was reported."""
+
+    code: str
+    value: str = ""
+
+
+def _ms(value):
+    """A time in ms since the epoch, or None when missing or not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _text(value):
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
 class Signatory:
+    """A signer as jesignexpert.com reports it.  ``status`` is one of
+    SIGNATORY_STATUSES, or None when the platform reported another one
+    (``reported_status`` holds what it said)."""
+
     level: int
     name: str
     email: str
-    status: str = "waiting"
+    status: str | None = "waiting"
     phone: str = ""
     signed_at: int | None = None
     refused_at: int | None = None
+    reported_status: str = ""
+
+    @classmethod
+    def from_json(cls, data):
+        reported = _text(data.get("status"))
+        level = data.get("level")
+        return cls(
+            level=level if isinstance(level, int) and not isinstance(level, bool) else 0,
+            name=_text(data.get("name")),
+            email=_text(data.get("email")),
+            status=reported if reported in SIGNATORY_STATUSES else None,
+            phone=_text(data.get("phone")),
+            signed_at=_ms(data.get("signedAt")),
+            refused_at=_ms(data.get("refusedAt")),
+            reported_status=reported,
+        )
 
 
 @dataclass(frozen=True)
 class Transaction:
-    """A signature collection as jesignexpert.com reports it (ASSUMED shape)."""
+    """A signature collection as jesignexpert.com reports it (ASSUMED shape).
+
+    Read tolerantly: ``status`` is one of TRANSACTION_STATUSES or None (the
+    platform said something else, kept in ``reported_status``); missing or
+    odd fields become empty values, and ``problems`` says what was odd, so
+    that the one collection concerned can tell a person."""
 
     id: str
-    status: str
+    status: str | None
     url: str = ""
     title: str = ""
     updated_at: int | None = None
@@ -209,37 +282,70 @@ class Transaction:
     expires_at: int | None = None
     signatories: tuple = ()
     documents: tuple = ()
+    reported_status: str = ""
+    problems: tuple = ()
 
     @classmethod
     def from_json(cls, data):
-        if not isinstance(data, dict) or "id" not in data:
+        if not isinstance(data, dict) or not isinstance(data.get("id"), (str, int)) or data.get("id") == "":
             raise JseResponseError("jesignexpert.com sent a transaction without id")
-        status = data.get("status")
-        if status not in TRANSACTION_STATUSES:
-            raise JseResponseError(f"jesignexpert.com sent an unknown transaction status {status!r}")
-        signatories = tuple(
-            Signatory(
-                level=int(s.get("level") or 0),
-                name=s.get("name") or "",
-                email=s.get("email") or "",
-                status=s.get("status") or "waiting",
-                phone=s.get("phone") or "",
-                signed_at=s.get("signedAt"),
-                refused_at=s.get("refusedAt"),
-            )
-            for s in data.get("signatories") or ()
+        reported = _text(data.get("status"))
+        problems = []
+        if not reported:
+            problems.append(Problem("no_status"))
+        elif reported not in TRANSACTION_STATUSES:
+            problems.append(Problem("unknown_status", reported))
+        raw_signatories = data.get("signatories")
+        if not isinstance(raw_signatories, list):
+            raw_signatories = []
+        signatories = tuple(Signatory.from_json(s) for s in raw_signatories if isinstance(s, dict))
+        if not signatories:
+            problems.append(Problem("no_signatories"))
+        problems.extend(
+            Problem("unknown_signatory_status", f"{s.name or s.level}: {s.reported_status or '-'}")
+            for s in signatories
+            if s.status is None
         )
+        documents = data.get("documents")
         return cls(
             id=str(data["id"]),
-            status=status,
-            url=data.get("url") or "",
-            title=data.get("object") or "",
-            updated_at=data.get("updatedAt"),
-            sent_at=data.get("sentAt"),
-            expires_at=data.get("expiresAt"),
+            status=reported if reported in TRANSACTION_STATUSES else None,
+            url=_text(data.get("url")),
+            title=_text(data.get("object")),
+            updated_at=_ms(data.get("updatedAt")),
+            sent_at=_ms(data.get("sentAt")),
+            expires_at=_ms(data.get("expiresAt")),
             signatories=signatories,
-            documents=tuple(data.get("documents") or ()),
+            documents=tuple(documents) if isinstance(documents, list) else (),
+            reported_status=reported,
+            problems=tuple(problems),
         )
+
+    @property
+    def completed_at(self):
+        """When the last signer signed, if jesignexpert.com said."""
+        stamps = [s.signed_at for s in self.signatories if s.signed_at]
+        return max(stamps) if stamps else None
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    """One page of the change list.  ``position`` is the (stamp, id) of its
+    last transaction: the next page, and the next run, start after it."""
+
+    transactions: tuple
+    has_more: bool
+    position: tuple | None = None
+    continuation: str = ""
+    problems: tuple = ()
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    """What a signed PDF holds, as read by ``read_signed_pdf``."""
+
+    pages: int
+    notes: tuple = ()  # Problems worth telling a person; none refuses the file
 
 
 @dataclass(frozen=True)
@@ -325,6 +431,34 @@ def check_pdf(content, filename="document.pdf"):
         )
     if not bytes(content[:1024]).lstrip().startswith(b"%PDF-"):
         _fail("not_pdf", "file", f"{filename} is not a PDF file")
+
+
+def read_signed_pdf(stream, original_pages=0):
+    """ASSUMED acceptance rule of a signed document: any readable PDF is
+    taken home; what differs from the original is noted, never refused (the
+    trust provider may append a certificate page).  Raises
+    JseResponseError when the file is not a readable PDF."""
+    try:
+        reader = PdfReader(stream)
+        pages = len(reader.pages)
+        fields_ = (reader.trailer["/Root"].get("/AcroForm") or {}).get("/Fields") or []
+        signed = any(
+            (f.get_object().get("/V") or {}).get_object().get("/Type") == "/Sig"
+            for f in fields_
+            if f.get_object().get("/V") is not None
+        )
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise JseUnreadableDocument(f"the signed document is not a readable PDF ({error.__class__.__name__})") from None
+    if not pages:
+        raise JseUnreadableDocument("the signed document is not a readable PDF (no page)")
+    notes = []
+    if original_pages and pages > original_pages:
+        notes.append(Problem("extra_pages", str(pages - original_pages)))
+    elif original_pages and pages < original_pages:
+        notes.append(Problem("fewer_pages", str(original_pages - pages)))
+    if not signed:
+        notes.append(Problem("no_signature"))
+    return SignedPdf(pages=pages, notes=tuple(notes))
 
 
 def check_title(title):
@@ -533,8 +667,13 @@ class JseClient:
         self._call("POST", self._tx(transaction_id, "signatory"), "transaction.signatory", json=body)
 
     def save_draft(self, transaction_id):
-        """KNOWN: leaves the transaction as a draft to finish on jesignexpert.com."""
-        self._call("POST", self._tx(transaction_id, "draft"), "transaction.draft")
+        """KNOWN: leaves the transaction as a draft to finish on jesignexpert.com.
+
+        Returns the draft's page URL when the answer gives one (ASSUMED
+        ``url``), else ""."""
+        data = self._call("POST", self._tx(transaction_id, "draft"), "transaction.draft")
+        url = data.get("url") if isinstance(data, dict) else None
+        return url if isinstance(url, str) and re.match(r"^https?://", url) else ""
 
     def send(self, transaction_id):
         """KNOWN: sends the transaction to its signers."""
@@ -545,23 +684,72 @@ class JseClient:
         data = self._call("GET", self._tx(transaction_id), "transaction.get", idempotent=True)
         return Transaction.from_json(data)
 
-    def list_changed_transactions(self, updated_since, page=1):
-        """ASSUMED: one page of the transactions changed since ``updated_since``
-        (ms since the epoch).  Returns (transactions, has_more)."""
-        params = {"updatedSince": int(updated_since), "page": int(page)}
+    def list_changes(self, updated_since, after_id=None, continuation=None):
+        """ASSUMED: one page of the transactions changed since a position,
+        oldest first, ordered by (``updatedAt``, ``id``).
+
+        Keyset paging: a page asks for what comes after the last (stamp, id)
+        taken, so that a transaction changing while the pages are read moves
+        to a later page instead of making another one slip between two pages.
+        When the platform gives an opaque ``next`` continuation, it is used
+        instead.  Items that cannot be read are reported in ``problems``;
+        the others are returned."""
+        params = {"updatedSince": int(updated_since)}
+        if after_id:
+            params["afterId"] = str(after_id)
+        if continuation:
+            params["continuation"] = continuation
         data = self._call("GET", self._tx(), "transaction.list", params=params, idempotent=True)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise JseResponseError("jesignexpert.com sent no transaction list", endpoint="transaction.list")
-        return [Transaction.from_json(t) for t in data["items"]], bool(data.get("hasMore"))
+        transactions, problems, position = [], [], None
+        for item in data["items"]:
+            try:
+                transaction = Transaction.from_json(item)
+            except JseResponseError:
+                problems.append(Problem("unreadable_item", str(item)[:200]))
+                continue
+            transactions.append(transaction)
+            if transaction.updated_at is not None:
+                position = (transaction.updated_at, transaction.id)
+        nxt = data.get("next")
+        return ChangesPage(
+            transactions=tuple(transactions),
+            has_more=bool(data.get("hasMore")),
+            position=position,
+            continuation=nxt if isinstance(nxt, str) else "",
+            problems=tuple(problems),
+        )
 
-    def iter_changed_transactions(self, updated_since, max_pages=1000):
-        """Every transaction changed since ``updated_since``, page after page."""
-        for page in range(1, max_pages + 1):
-            items, has_more = self.list_changed_transactions(updated_since, page)
-            yield from items
-            if not has_more:
+    def iter_change_pages(self, updated_since, after_id=None, max_pages=1000):
+        """Every page of the change list from a position, one after the other.
+        Raises JseResponseError when the pages do not move forward."""
+        position, continuation = (int(updated_since), after_id or ""), None
+        for _page in range(max_pages):
+            page = self.list_changes(position[0], position[1], continuation)
+            yield page
+            if not page.has_more:
                 return
+            if page.continuation:
+                continuation = page.continuation
+            elif page.position is None or page.position <= position:
+                raise JseResponseError(
+                    "jesignexpert.com's change list does not move forward", endpoint="transaction.list"
+                )
+            position = page.position or position
         raise JseResponseError("jesignexpert.com keeps sending pages", endpoint="transaction.list")
+
+    def iter_changed_transactions(self, updated_since):
+        """Every transaction changed since ``updated_since`` (ms), page after page."""
+        for page in self.iter_change_pages(updated_since):
+            yield from page.transactions
+
+    def check_credentials(self, return_url):
+        """Whether jesignexpert.com accepts the integrator shortcut and secret:
+        starts a link (which needs no user) and leaves it unused.  Raises
+        JseRequestRefused (wrong secret or shortcut) or another JseError."""
+        self.start_link(return_url)
+        return True
 
     def download_document(self, transaction_id, order, out, max_bytes=PDF_MAX_BYTES * 2):
         """ASSUMED: streams the signed PDF into the binary file ``out``.
@@ -571,11 +759,11 @@ class JseClient:
         it and download again.
         """
         path = self._tx(transaction_id, f"document/{int(order)}")
-        return self._download(path, "transaction.document", out, max_bytes)
+        return self._download(path, "transaction.document", out, max_bytes, accept="application/pdf, */*")
 
     def download_proof(self, transaction_id, out, max_bytes=PDF_MAX_BYTES * 5):
         """ASSUMED: streams the proof file into ``out`` (as ``download_document``)."""
-        return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes)
+        return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes, accept="*/*")
 
     def cancel_transaction(self, transaction_id):
         """ASSUMED: cancels a transaction that is not over (draft or sent): its
@@ -622,9 +810,16 @@ class JseClient:
                     endpoint,
                 ) from None
 
-    def _download(self, path, endpoint, out, max_bytes):
+    def _download(self, path, endpoint, out, max_bytes, accept):
         response = self._send(
-            "GET", path, endpoint, auth=True, idempotent=True, timeout=self.transfer_timeout, stream=True
+            "GET",
+            path,
+            endpoint,
+            auth=True,
+            idempotent=True,
+            timeout=self.transfer_timeout,
+            stream=True,
+            accept=accept,
         )
         digest = hashlib.sha256()
         size = 0
@@ -645,8 +840,10 @@ class JseClient:
             content_type = response.headers.get("Content-Type", "")
         return Download(size=size, sha256=digest.hexdigest(), content_type=content_type)
 
-    def _send(self, method, path, endpoint, *, auth, idempotent, timeout=None, **kwargs):
+    def _send(self, method, path, endpoint, *, auth, idempotent, timeout=None, accept=None, **kwargs):
         headers = self._headers(auth)
+        if accept:
+            headers["Accept"] = accept
         url = self.base_url + path
         attempt = 0
         while True:

@@ -26,6 +26,9 @@ class HrContract(models.Model):
         "Reason for the temporary increase in activity", help="For a fixed-term contract: what the increase stems from."
     )
     jesignexpert_collection_ids = fields.One2many("jesignexpert.collection", "contract_id", "Signature collections")
+    jesignexpert_access_warning = fields.Char(
+        "jesignexpert.com warning", compute="_compute_jesignexpert_access_warning"
+    )
     jesignexpert_document = fields.Html("Document preview", compute="_compute_jesignexpert_document", sanitize=False)
     # Computed, not stored: the sync never writes on the contract itself.
     jesignexpert_signed_attachment_id = fields.Many2one(
@@ -48,6 +51,15 @@ class HrContract(models.Model):
             contract.jesignexpert_signed_attachment_id = attachment
             contract.jesignexpert_signed_document = attachment.datas
             contract.jesignexpert_signed_filename = attachment.name
+
+    @api.depends("company_id")
+    def _compute_jesignexpert_access_warning(self):
+        """Whether signed documents of the company can come home (some access
+        to its cabinet must hold)."""
+        firms = self.env["jesignexpert.firm"]
+        for contract in self:
+            firm = firms._active_firm(contract.company_id)
+            contract.jesignexpert_access_warning = firm.access_warning if firm else False
 
     @api.depends(
         "jesignexpert_template_id.body",

@@ -21,9 +21,14 @@ class JesignexpertAccess(models.Model):
     email = fields.Char("jesignexpert.com login", readonly=True)
     token = fields.Char("Collaborator token", readonly=True, groups="base.group_system", copy=False)
     linked_on = fields.Datetime("Linked on", readonly=True)
-    expires_on = fields.Datetime("Expires on", compute="_compute_expires_on", store=True)
+    expires_on = fields.Datetime(
+        "Expected to lapse on",
+        compute="_compute_expires_on",
+        store=True,
+        help="A collaborator's access is reported to last 5 days. Odoo uses it until jesignexpert.com refuses it, "
+        "and reminds the managers before this date.",
+    )
     expired = fields.Boolean("Refused by jesignexpert.com", readonly=True)
-    is_expired = fields.Boolean("Expired", compute="_compute_is_expired")
 
     _sql_constraints = [
         ("firm_user_uniq", "unique (firm_id, user_id)", "A collaborator has one access per cabinet."),
@@ -34,11 +39,17 @@ class JesignexpertAccess(models.Model):
         for access in self:
             access.expires_on = access.linked_on and access.linked_on + timedelta(days=jse.USER_TOKEN_DAYS)
 
-    @api.depends("expired", "expires_on")
-    def _compute_is_expired(self):
-        now = fields.Datetime.now()
-        for access in self:
-            access.is_expired = access.expired or not access.expires_on or access.expires_on <= now
+    def _refused(self):
+        """jesignexpert.com refused this access (403): it is not used again
+        until its collaborator links it again."""
+        for access in self.sudo():
+            access.expired = True
+            access.firm_id.message_post(
+                body=self.env._(
+                    "jesignexpert.com refused the access of %s: the next access is used until they link theirs again.",
+                    access.user_id.name,
+                )
+            )
 
     @api.model
     def _upsert(self, firm, user, tokens):

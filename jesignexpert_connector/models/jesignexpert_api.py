@@ -33,8 +33,8 @@ class JesignexpertApi(models.AbstractModel):
         environment = self._get_param("environment", "production")
         if environment == ENVIRONMENT_SANDBOX:
             url = self._get_param("sandbox_url")
-        else:
-            url = jse.ENVIRONMENTS.get(environment, "")
+        else:  # each environment's address is a setting, with a default
+            url = self._get_param(f"url_{environment}", jse.ENVIRONMENTS.get(environment, ""))
         if not url:
             raise UserError(self.env._("The jesignexpert.com environment is not configured."))
         return url
@@ -103,6 +103,10 @@ class JesignexpertApi(models.AbstractModel):
             return _("jesignexpert.com cannot be reached right now: try again in a few minutes.")
         if isinstance(error, jse.JseNotFound):
             return _("This item no longer exists on jesignexpert.com.")
+        if isinstance(error, jse.JseUnreadableDocument):
+            return _("The signed document is not a readable PDF.")
+        if isinstance(error, jse.JseResponseError):
+            return _("jesignexpert.com sent an answer Odoo cannot read: Odoo tries again later.")
         return _("jesignexpert.com answered with an unexpected error (%(status)s).", status=error.status or "?")
 
     @api.model

@@ -5,56 +5,14 @@ import io
 import logging
 import tempfile
 from datetime import datetime, timedelta, timezone
-from time import monotonic
-
-import psycopg2.errors
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..jse import client as jse
+from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
 
 _logger = logging.getLogger(__name__)
-
-STATES = [
-    ("draft", "Draft"),
-    ("prepared", "Prepared"),
-    ("sent", "Sent"),
-    ("signed", "Signed"),
-    ("refused", "Refused"),
-    ("expired", "Expired"),
-    ("cancelled", "Cancelled"),
-]
-
-
-# What PostgreSQL raises when two transactions write the same rows at once.
-CONCURRENT_UPDATE = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.DeadlockDetected,
-)
-
-
-def _try_lock(record):
-    """Takes ``record``'s row lock for this transaction, unless another
-    transaction holds it, or changed the row since this one began (the
-    database then refuses to lock it): either way the other run has it."""
-    try:
-        with record.env.cr.savepoint(flush=False):
-            record.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                    SQL.identifier(record._table),
-                    record.id,
-                ),
-                log_exceptions=False,
-            )
-            return bool(record.env.cr.fetchone())
-    except psycopg2.errors.SerializationFailure:
-        return False
 
 
 def _from_ms(value):
@@ -82,7 +40,12 @@ class JesignexpertCollection(models.Model):
     )
     jse_id = fields.Char("jesignexpert.com id", readonly=True, index=True, copy=False)
     jse_url = fields.Char("jesignexpert.com page", readonly=True)
-    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    state = fields.Selection(list(jse.TRANSACTION_STATES), default="draft", required=True, readonly=True, tracking=True)
+    sync_problem = fields.Char(
+        "jesignexpert.com reported",
+        readonly=True,
+        help="What was odd in jesignexpert.com's last news of this collection; its last known state is kept.",
+    )
     sent_on = fields.Datetime("Sent on", readonly=True)
     expires_on = fields.Datetime("Expires on", readonly=True)
     signer_ids = fields.One2many("jesignexpert.signer", "collection_id", "Signers", readonly=True)
@@ -93,12 +56,20 @@ class JesignexpertCollection(models.Model):
     signed_on = fields.Datetime("Fetched on", readonly=True)
     completed_on = fields.Datetime("Signed by all on", readonly=True, help="When the last signer signed.")
     fetch_error = fields.Char("Last fetch problem", readonly=True)
+    fetch_attempts = fields.Integer("Failed fetches", readonly=True, copy=False)
+    next_fetch_on = fields.Datetime("Next fetch attempt", readonly=True, copy=False)
+    cabinet_warning = fields.Char("Cabinet warning", compute="_compute_cabinet_warning")
     signed_document = fields.Binary("Signed PDF", related="signed_attachment_id.datas")
     signed_filename = fields.Char(related="signed_attachment_id.name", string="Signed PDF name")
     proof_document = fields.Binary("Proof", related="proof_attachment_id.datas")
     proof_filename = fields.Char(related="proof_attachment_id.name", string="Proof file name")
 
     # ------------------------------------------------------- jesignexpert --
+
+    @api.depends("company_id")
+    def _compute_cabinet_warning(self):
+        for collection in self:
+            collection.cabinet_warning = collection._firm().access_warning if collection.firm_id else False
 
     def _firm(self):
         """The cabinet the collection's news comes through: its own, or the
@@ -111,30 +82,54 @@ class JesignexpertCollection(models.Model):
 
     def _client(self):
         firm = self._firm()
-        access = firm._own_access(self.drafted_with_id) or firm._access_for_check(self.env.user)
+        access = firm._own_access(self.drafted_with_id) or firm._usable_accesses(self.env.user)[:1]
         if not access:
             raise UserError(self.env._("No valid jesignexpert.com access: link yours from the cabinet's form."))
         return firm._client(access)
 
+    # ------------------------------------------------------------- news --
+
+    def _problem_text(self, problem):
+        """A person's words for what was odd in jesignexpert.com's answer."""
+        _ = self.env._
+        return {
+            "unknown_status": _("unknown state '%s'", problem.value),
+            "no_status": _("no state"),
+            "no_signatories": _("no signers"),
+            "unknown_signatory_status": _("unknown signer state (%s)", problem.value),
+            "extra_pages": _("%s page(s) more than the document sent (a certificate, for instance)", problem.value),
+            "fewer_pages": _("%s page(s) fewer than the document sent", problem.value),
+            "no_signature": _("no electronic signature field found in the file"),
+        }.get(problem.code, problem.code)
+
     def _apply(self, transaction):
-        """Takes the news of a jesignexpert.com transaction into the collection."""
+        """Takes the news of a jesignexpert.com transaction into the collection.
+        What it cannot understand (an unknown state, no signers...) is said on
+        the collection, which keeps its last known state."""
         self.ensure_one()
-        values = {"state": transaction.status, "jse_url": transaction.url or self.jse_url}
+        collection = self.sudo()  # initiators read their collections; the news is written for them
+        previous = collection.state
+        values = {"jse_url": transaction.url or collection.jse_url}
+        if transaction.status:
+            values["state"] = transaction.status
         if transaction.sent_at:
             values["sent_on"] = _from_ms(transaction.sent_at)
         if transaction.expires_at:
             values["expires_on"] = _from_ms(transaction.expires_at)
-        if transaction.status == "signed" and not self.completed_on:
-            values["completed_on"] = _from_ms(max((s.signed_at or 0) for s in transaction.signatories) or None) or (
-                fields.Datetime.now()
-            )
-        previous = self.state
-        self.sudo().write(values)  # initiators read their collections; the news is written for them
+        if transaction.status == "signed" and not collection.completed_on:
+            values["completed_on"] = _from_ms(transaction.completed_at) or fields.Datetime.now()
+        problem = "; ".join(self._problem_text(p) for p in transaction.problems) or False
+        values["sync_problem"] = problem and self.env._("jesignexpert.com reported: %s", problem)
+        changed = {k: v for k, v in values.items() if collection[k] != v}
+        if changed:
+            collection.write(changed)
+        if "sync_problem" in changed and problem:
+            collection.message_post(body=values["sync_problem"])
         news = []
-        signers = {s.sequence: s for s in self.sudo().signer_ids}
+        signers = {s.sequence: s for s in collection.signer_ids}
         for remote in transaction.signatories:
             signer = signers.get(remote.level)
-            if not signer:
+            if not signer or not remote.status:
                 continue
             if remote.status != signer.state and remote.status in ("signed", "refused"):
                 news.append(
@@ -142,179 +137,90 @@ class JesignexpertCollection(models.Model):
                     if remote.status == "signed"
                     else self.env._("%s refused to sign.", signer.name)
                 )
-            signer.write(
-                {
-                    "state": remote.status,
-                    "signed_on": _from_ms(remote.signed_at),
-                    "refused_on": _from_ms(remote.refused_at),
-                }
-            )
+            signer_values = {
+                "state": remote.status,
+                "signed_on": _from_ms(remote.signed_at),
+                "refused_on": _from_ms(remote.refused_at),
+            }
+            if any(signer[k] != v for k, v in signer_values.items()):
+                signer.write(signer_values)
         if news:
-            self.sudo().message_post(body=" ".join(news))
+            collection.message_post(body=" ".join(news))
         if transaction.status == "sent" and previous in ("draft", "prepared"):
-            self.contract_id.sudo().message_post(
-                body=self.env._("%s was sent to its signers on jesignexpert.com.", self.name)
+            collection.contract_id.message_post(
+                body=self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
             )
+        if transaction.status in jse.CLOSED_STATUSES and previous != transaction.status:
+            self._close(transaction.status)
 
-    # ------------------------------------------------------------ the sync --
-
-    @api.model
-    def _cron_sync(self, time_budget=240, auto_commit=True, firms=None):
-        """Brings the news home: for each linked cabinet (or only ``firms``),
-        asks jesignexpert.com what changed since the last run (paged), updates
-        the collections, and fetches every newly signed document.  Each
-        collection is handled under a row lock that a concurrent run skips,
-        and committed on its own; a run stops at its time budget, and a
-        cabinet rate-limited by jesignexpert.com waits as long as it asked;
-        the next run starts where the last one stopped."""
-        deadline = monotonic() + time_budget
-        sync = self.with_context(jesignexpert_auto_commit=auto_commit)
-        now = fields.Datetime.now()
-        if firms is None:
-            firms = self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")])
-        linked = firms.sudo().filtered(lambda f: f.state == "linked")
-        for firm in linked.filtered(lambda f: not f.sync_paused_until or f.sync_paused_until <= now):
-            if monotonic() > deadline:
-                break
-            sync._sync_firm(firm, deadline)
-        sync._remind_unfetched()
-
-    def _commit(self):
-        """Each collection is committed on its own (not inside tests' transactions)."""
-        if self.env.context.get("jesignexpert_auto_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
-    def _sync_firm(self, firm, deadline):
-        access = firm._access_for_check()
-        if not access:
-            return
-        cursor = firm.sync_cursor or 0
-        # The next run starts after the last change taken, or strictly below
-        # the first one not taken (even when another has the same time).
-        floor = None
-
-        def hold(stamp):
-            nonlocal floor
-            floor = stamp - 1 if floor is None else min(floor, stamp - 1)
-
-        try:
-            with firm._client(access) as client:
-                for transaction in client.iter_changed_transactions(int(cursor)):
-                    stamp = transaction.updated_at or 0
-                    if monotonic() > deadline:
-                        hold(stamp)
-                        break
-                    if not self._sync_one(client, firm, transaction):
-                        hold(stamp)  # this one waits for the next run; the others go on
-                    cursor = max(cursor, stamp)
-        except jse.JseAuthError:
-            hold(cursor)
-            firm._mark_expired()
-        except jse.JseRateLimited as error:
-            # Honour Retry-After: no call to this cabinet before then.
-            hold(cursor)
-            firm.sync_paused_until = fields.Datetime.now() + timedelta(seconds=error.retry_after)
-            _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s: %s", firm.id, error.retry_after, error)
-        except jse.JseError as error:
-            hold(cursor)
-            _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", firm.id, error)
-        self._save_cursor(firm, max(0, min(cursor, floor) if floor is not None else cursor))
-
-    @api.model
-    def _save_cursor(self, firm, cursor):
-        """Where the next run starts.  A run that finishes at the same time
-        may have moved it first: this one then leaves it, as the next run
-        reading a change again is harmless (nothing is fetched twice)."""
-        try:
-            with self.env.cr.savepoint():
-                saved = _try_lock(firm)
-                if saved:
-                    firm.sync_cursor = cursor
-        except CONCURRENT_UPDATE:
-            saved = False
-        if not saved:
-            _logger.info("jesignexpert.com sync of cabinet %s: another run saved its cursor", firm.id)
-        self._commit()
-
-    @api.model
-    def _sync_one(self, client, firm, transaction):
-        """Takes one changed transaction home, and commits it on its own.
-        Returns False when it must be tried again later (another run has it,
-        or a transient failure)."""
-        # The company's collections, even those sent before its cabinet was
-        # linked again: they would otherwise never be fetched.
-        collection = self.sudo().search(
-            [("jse_id", "=", transaction.id), ("company_id", "=", firm.company_id.id)], limit=1
-        )
-        if not collection:
-            return True  # not sent from this Odoo
+    def _take_news(self, client, transaction, fetch_now=False):
+        """Takes one changed transaction home under the collection's row lock,
+        its signed document included, and commits it on its own.  Returns
+        False when another run holds the collection (or wrote it meanwhile):
+        the change must then be read again later.  A signed document that
+        could not be fetched waits for its next attempt, unless ``fetch_now``."""
+        self.ensure_one()
+        sync = self.env["jesignexpert.sync"]
         rate_limited = None
         try:
             with self.env.cr.savepoint():
-                locked = _try_lock(collection)
-                if locked and collection.firm_id != firm:
-                    collection.firm_id = firm  # linked again: its news now comes through this one
-                try:
-                    done = locked and collection._take_home(client, transaction)
-                except jse.JseRateLimited as error:
-                    done, rate_limited = False, error  # the news stays; the document waits
-            if not locked:
-                _logger.info("jesignexpert.com collection %s: another run has it, skipped", collection.id)
+                locked = try_lock(self)
+                if locked:
+                    firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+                    if firm and self.firm_id != firm:
+                        self.sudo().firm_id = firm  # linked again: its news now comes through this one
+                    self._apply(transaction)
+                    due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
+                    if transaction.status == "signed" and not self.signed_attachment_id and due:
+                        rate_limited = self._fetch(client)
         except CONCURRENT_UPDATE:
             # Another run (or a person) changed what this one was writing: the
             # collection waits for the next run, with nothing half-written.
-            _logger.info("jesignexpert.com collection %s: changed meanwhile, tried again later", collection.id)
-            done = False
-        self._commit()
+            _logger.info("jesignexpert.com collection %s: changed meanwhile, read again later", self.id)
+            locked = False
+        if not locked:
+            _logger.info("jesignexpert.com collection %s: another run has it, skipped", self.id)
+        sync._commit()
         if rate_limited:
-            raise rate_limited
-        return done
+            raise rate_limited  # the whole cabinet waits; the news taken stays
+        return locked
 
-    def _take_home(self, client, transaction):
-        """The news of one transaction, and its signed document once signed."""
-        self.ensure_one()
-        previous = self.state
-        self._apply(transaction)
-        if transaction.status in ("refused", "expired", "cancelled") and previous != transaction.status:
-            self._close(transaction.status)
-        if transaction.status != "signed" or self.signed_attachment_id:
-            return True
+    # ---------------------------------------------------- signed document --
+
+    def _fetch(self, client):
+        """Fetches the signed document; a failure is kept on the collection,
+        which is tried again later (see _fetch_due).  Returns the rate limit
+        error, if jesignexpert.com asked to wait."""
         try:
-            # The news stays even when the document cannot be fetched this time.
             with self.env.cr.savepoint():
                 self._fetch_signed(client)
-        except jse.JseRateLimited as error:
-            self._fetch_failed(error)
-            raise  # the whole cabinet waits (see _sync_one, _sync_firm)
-        except (jse.JseTransientError, jse.JseResponseError, PyPdfError, ValueError) as error:
-            self._fetch_failed(error)
-            return False
-        return True
-
-    def _fetch_failed(self, error):
-        """Says on the collection, in the user's words, why the signed
-        document is not home yet."""
-        if isinstance(error, jse.JseError):
-            message = self.env["jesignexpert.api"]._error_message(error)
-        elif isinstance(error, PyPdfError):
-            message = self.env._("The signed document is not a readable PDF (%s).", error)
-        else:
-            message = str(error)  # our own checks, already in the user's words
-        self.sudo().write({"fetch_error": message[:300]})
+        except (jse.JseTransientError, jse.JseResponseError, jse.JseNotFound, jse.JseRateLimited) as error:
+            attempts = self.fetch_attempts + 1
+            wait = self.env["jesignexpert.sync"]._retry_wait(attempts)
+            if isinstance(error, jse.JseRateLimited):
+                wait = timedelta(seconds=error.retry_after)  # as long as jesignexpert.com asked
+            self.sudo().write(
+                {
+                    "fetch_error": self.env["jesignexpert.api"]._error_message(error)[:300],
+                    "fetch_attempts": attempts,
+                    "next_fetch_on": fields.Datetime.now() + wait,
+                }
+            )
+            return error if isinstance(error, jse.JseRateLimited) else None
+        return None
 
     def _fetch_signed(self, client):
-        """Downloads the signed PDF and the proof, checks the PDF, attaches both
-        to the contract, once."""
+        """Downloads the signed PDF and the proof, reads the PDF (only an
+        unreadable one is refused), attaches both to the contract, once."""
         self.ensure_one()
         with tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024) as spool:
             download = client.download_document(self.jse_id, 1, spool)
             spool.seek(0)
-            self._check_signed_pdf(spool)
+            signed_pdf = jse.read_signed_pdf(spool, self.page_count)
             spool.seek(0)
             pdf = spool.read()
         if hashlib.sha256(pdf).hexdigest() != download.sha256:
-            raise ValueError(self.env._("The signed document changed while it was read."))
+            raise jse.JseResponseError("the signed document changed while it was read")
         proof = io.BytesIO()
         client.download_proof(self.jse_id, proof)
         contract = self.contract_id.sudo()
@@ -343,11 +249,17 @@ class JesignexpertCollection(models.Model):
                 "signed_sha256": download.sha256,
                 "signed_on": fields.Datetime.now(),
                 "fetch_error": False,
+                "fetch_attempts": 0,
+                "next_fetch_on": False,
             }
         )
         body = self.env._(
             "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=download.sha256
         )
+        if signed_pdf.notes:
+            body += " " + self.env._(
+                "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in signed_pdf.notes)
+            )
         contract.message_post(body=body, attachment_ids=signed.ids)
         self.sudo().message_post(body=body)
         self.sudo().message_notify(
@@ -355,25 +267,6 @@ class JesignexpertCollection(models.Model):
             subject=self.env._("Contract signed: %s", contract.name),
             body=self.env._("%s was signed by every signer; the signed document is on the contract.", contract.name),
         )
-
-    def _check_signed_pdf(self, stream):
-        """The signed PDF parses, has the original's pages and a signature."""
-        reader = PdfReader(stream)
-        if self.page_count and len(reader.pages) != self.page_count:
-            raise ValueError(
-                self.env._(
-                    "The signed document has %(pages)s pages instead of %(expected)s.",
-                    pages=len(reader.pages),
-                    expected=self.page_count,
-                )
-            )
-        fields_ = (reader.trailer["/Root"].get("/AcroForm") or {}).get("/Fields") or []
-        if not any(
-            (f.get_object().get("/V") or {}).get_object().get("/Type") == "/Sig"
-            for f in fields_
-            if f.get_object().get("/V") is not None
-        ):
-            raise ValueError(self.env._("The signed document carries no signature."))
 
     def _close(self, status):
         self.ensure_one()
@@ -384,26 +277,6 @@ class JesignexpertCollection(models.Model):
         }[status]
         self.sudo().message_post(body=message)
         self.contract_id.sudo().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
-
-    @api.model
-    def _remind_unfetched(self):
-        """A signed document still not fetched after 3 days (jesignexpert.com
-        keeps it a month) raises an activity for the initiator."""
-        late = self.sudo().search(
-            [
-                ("state", "=", "signed"),
-                ("signed_attachment_id", "=", False),
-                ("completed_on", "<", fields.Datetime.now() - timedelta(days=3)),
-                ("activity_ids", "=", False),
-            ]
-        )
-        for collection in late:
-            collection.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=collection.initiator_id.id,
-                summary=self.env._("Signed document not fetched yet"),
-                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
-            )
 
     def action_open_jesignexpert(self):
         self.ensure_one()
@@ -419,15 +292,15 @@ class JesignexpertCollection(models.Model):
             try:
                 with collection._client() as client:
                     transaction = client.get_transaction(collection.jse_id)
-                    done = self._sync_one(client, collection._firm(), transaction)
+                    taken = collection._take_news(client, transaction, fetch_now=True)
             except jse.JseRateLimited as error:  # the news it took stays
                 problems.append(api._error_message(error))
                 continue
             except jse.JseError as error:
                 raise api._user_error(error) from None
-            if done:
+            if taken and not (collection.state == "signed" and not collection.signed_attachment_id):
                 continue
-            if collection.fetch_error:
+            if taken:
                 problems.append(
                     self.env._(
                         "%(name)s: the signed document could not be fetched yet (%(error)s); Odoo tries again "
@@ -530,12 +403,16 @@ class JesignexpertCollection(models.Model):
                     client.add_signatory(
                         tid, signer["name"], signer["email"], signer["order"], [signer["order"]], phone=signer["phone"]
                     )
-                client.save_draft(tid)
-                url = client.get_transaction(tid).url
+                url = client.save_draft(tid)
             except Exception:
                 try:
                     client.delete_transaction(tid)
                 except jse.JseError:
                     _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
                 raise
+            if not url:  # the draft is made: asking for its page may fail, the draft stays
+                try:
+                    url = client.get_transaction(tid).url
+                except jse.JseError as error:
+                    _logger.info("jesignexpert.com draft %s: its page could not be asked (%s)", tid, error)
         return tid, url

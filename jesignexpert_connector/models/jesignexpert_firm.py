@@ -1,6 +1,8 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
+from time import monotonic
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -45,7 +47,39 @@ class JesignexpertFirm(models.Model):
         readonly=True,
         help="jesignexpert.com asked Odoo to wait (too many requests): the sync leaves the cabinet until then.",
     )
+    sync_cursor_id = fields.Char(
+        "Synchronised up to transaction", readonly=True, help="The last transaction taken at that time (keyset paging)."
+    )
+    sync_resume = fields.Boolean(
+        "Resume where the last batch stopped",
+        readonly=True,
+        help="A batch stopped part way: the next one goes on exactly there.",
+    )
+    last_sync_on = fields.Datetime("Last synchronisation", readonly=True)
+    sync_error = fields.Char("Last synchronisation problem", readonly=True)
+    lapse_reminded_on = fields.Datetime(
+        "Reminded to link again on", readonly=True, help="When the managers were last reminded to link again."
+    )
     access_ids = fields.One2many("jesignexpert.access", "firm_id", "Collaborators' accesses", readonly=True)
+    access_warning = fields.Char("Access warning", compute="_compute_access_warning")
+
+    @api.depends("state", "access_ids.expired")
+    def _compute_access_warning(self):
+        for firm in self:
+            blocked = firm.active and (firm.state == "expired" or not firm.sudo()._usable_accesses())
+            firm.access_warning = blocked and self.env._(
+                "Signed documents of %s cannot come home until someone links their jesignexpert.com access.",
+                firm.name,
+            )
+
+    @api.model
+    def get_access_warnings(self):
+        """The warnings of the current user's companies' cabinets (the
+        collections list shows them).  Record rules keep other companies out."""
+        if not self.env.user.has_group(GROUP_USER):
+            return []
+        firms = self.search([("company_id", "in", self.env.companies.ids)])
+        return [warning for warning in firms.mapped("access_warning") if warning]
 
     def init(self):
         # One active cabinet per company; unlinked ones stay as history.
@@ -133,6 +167,9 @@ class JesignexpertFirm(models.Model):
                 )
             )
         self.env["jesignexpert.access"]._upsert(self, user, tokens)
+        if self.state == "expired":  # an access holds again: the signed documents can come home
+            self.sudo().state = "linked"
+            self.message_post(body=self.env._("%s linked their access: the cabinet is usable again.", user.name))
         return self
 
     def action_unlink_firm(self):
@@ -145,59 +182,61 @@ class JesignexpertFirm(models.Model):
 
     # -------------------------------------------------------- connection --
 
-    def _access_for_check(self, user=None):
-        """A collaborator access that can still speak for this cabinet: the
-        user's own, else the one who linked it, else the freshest."""
-        self.ensure_one()
-        for candidate in (user, self.linked_by_id):
-            own = candidate and self._own_access(candidate)
-            if own:
-                return own
-        return self.sudo().access_ids.filtered(lambda a: not a.is_expired).sorted("linked_on", reverse=True)[:1]
+    def _usable_accesses(self, user=None):
+        """The collaborators' accesses that jesignexpert.com has not refused,
+        in the order they are tried: ``user``'s own, the linker's, then the
+        freshest.  A token is used until jesignexpert.com refuses it, whatever
+        its age."""
+        accesses = self.sudo().access_ids.filtered(lambda a: not a.expired).sorted("linked_on", reverse=True)
+        first = accesses.filtered(lambda a: a.user_id == user) if user else accesses.browse()
+        first |= accesses.filtered(lambda a: a.user_id in self.linked_by_id)
+        return first + (accesses - first)
 
     def _client(self, access):
         self.ensure_one()
         return self.env["jesignexpert.api"]._client(self.sudo().office_token, access.sudo().token)
 
     def _check_connection(self, user=None):
-        """validateCheck with this cabinet's tokens.  A 403 marks it expired
-        and tells the company's jesignexpert.com managers.  Returns whether
-        the access holds, and a message saying so."""
+        """validateCheck with this cabinet's accesses, ``user``'s first: an
+        access jesignexpert.com refuses is marked so and the next is tried;
+        the cabinet expires only when none holds.  Returns whether an access
+        holds, and a message saying so."""
         self.ensure_one()
         api = self.env["jesignexpert.api"]
         firm = self.sudo()
-        access = firm._access_for_check(user)
         now = fields.Datetime.now()
-        if not access:
-            message = self.env._("No collaborator has a jesignexpert.com access younger than 5 days: link yours.")
-            firm.write({"last_check": now, "last_check_message": message})
-            return False, message
-        try:
-            with firm._client(access) as client:
-                client.validate_check()
-        except jse.JseAuthError as error:
-            message = api._error_message(error)
-            firm.write({"last_check": now, "last_check_message": message})
-            access.expired = True
-            if firm.state == "linked":
-                firm._mark_expired()
-            return False, message
-        except jse.JseError as error:
-            message = api._error_message(error)
-            firm.write({"last_check": now, "last_check_message": message})
-            return False, message
-        message = self.env._("Connection OK (checked with the access of %s).", access.user_id.name)
-        firm.write({"last_check": now, "last_check_message": message, "state": "linked"})
-        return True, message
+        for access in firm._usable_accesses(user):
+            try:
+                with firm._client(access) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                access._refused()
+                continue
+            except jse.JseError as error:
+                message = api._error_message(error)
+                firm.write({"last_check": now, "last_check_message": message})
+                return False, message
+            message = self.env._("Connection OK (checked with the access of %s).", access.user_id.name)
+            firm.write({"last_check": now, "last_check_message": message, "state": "linked"})
+            return True, message
+        message = self.env._("jesignexpert.com accepts none of the collaborators' accesses: link yours again.")
+        firm.write({"last_check": now, "last_check_message": message})
+        firm._no_usable_access()
+        return False, message
+
+    def _no_usable_access(self):
+        """No access of the cabinet holds any more: it is marked expired, and
+        its company's jesignexpert.com managers are asked to link again (the
+        initiators see a warning on their collections and contracts)."""
+        for firm in self.sudo().filtered(lambda f: f.state == "linked"):
+            firm._mark_expired()
 
     def _mark_expired(self):
         self.ensure_one()
         self.state = "expired"
+        _logger.info("jesignexpert.com cabinet %s: no access holds any more", self.id)
         self.message_post(body=self.env._("jesignexpert.com refused the cabinet's access: it must be linked again."))
-        managers = self.env.ref(GROUP_MANAGER).users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share and u.active
-        )
-        for manager in managers:
+        for manager in self._managers():
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
@@ -208,20 +247,47 @@ class JesignexpertFirm(models.Model):
                 ),
             )
 
+    def _managers(self):
+        """The company's jesignexpert.com managers."""
+        self.ensure_one()
+        return self.env.ref(GROUP_MANAGER).users.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share and u.active
+        )
+
     def _own_access(self, user=None):
         """``user``'s own access to this cabinet if it still holds, else nothing."""
         self.ensure_one()
         user = user or self.env.user
-        return self.sudo().access_ids.filtered(lambda a: a.user_id == user and not a.is_expired)[:1]
+        return self.sudo().access_ids.filtered(lambda a: a.user_id == user and not a.expired)[:1]
 
     def action_check_my_access(self):
         """Checks the current user's own jesignexpert.com access.  Without one,
-        or once it expired (after 5 days), sends the user through the linking
-        flow, then back to this cabinet."""
+        or when jesignexpert.com refuses it, sends the user through the
+        linking flow, then back to this cabinet."""
         self.ensure_one()
-        if not self._own_access():
+        self.check_access("read")
+        own = self._own_access()
+        if own:
+            try:
+                with self.sudo()._client(own) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                own._refused()
+                own = False
+            except jse.JseError as error:
+                raise self.env["jesignexpert.api"]._user_error(error) from None
+        if not own:
             return self.action_link_my_access()
-        return self.action_test_connection()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("jesignexpert.com"),
+                "message": self.env._("Your jesignexpert.com access holds."),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_test_connection(self):
         self.ensure_one()
@@ -242,7 +308,7 @@ class JesignexpertFirm(models.Model):
         as the scheduled sync does."""
         if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(self.env._("Only jesignexpert.com managers may synchronise a cabinet."))
-        self.env["jesignexpert.collection"]._cron_sync(time_budget=60, auto_commit=False, firms=self)
+        self.env["jesignexpert.sync"]._run(monotonic() + 60, firms=self)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -262,4 +328,31 @@ class JesignexpertFirm(models.Model):
                 firm._check_connection()
             except Exception:  # one cabinet's trouble must not stop the others
                 _logger.exception("jesignexpert.com check of cabinet %s failed", firm.id)
+        self.sudo().search([("state", "=", "linked")])._remind_before_lapse()
         self.env["jesignexpert.link.request"]._purge()
+
+    def _remind_before_lapse(self):
+        """A day before the freshest access of a cabinet is expected to lapse
+        (a collaborator's token is reported to last 5 days), its managers are
+        reminded to link again, once per access linked."""
+        now = fields.Datetime.now()
+        for firm in self:
+            accesses = firm._usable_accesses()
+            lapse = max(accesses.mapped("expires_on"), default=None)
+            if not lapse or lapse > now + timedelta(days=1):
+                continue
+            if firm.lapse_reminded_on and firm.lapse_reminded_on >= max(accesses.mapped("linked_on")):
+                continue
+            firm.lapse_reminded_on = now
+            for manager in firm._managers():
+                firm.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=manager.id,
+                    summary=self.env._("Link your jesignexpert.com access again"),
+                    note=self.env._(
+                        "The accesses to %(firm)s may lapse on %(date)s: link yours again so that signed "
+                        "documents keep coming home.",
+                        firm=firm.name,
+                        date=fields.Datetime.to_string(lapse),
+                    ),
+                )

@@ -1,7 +1,9 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
+from ..jse import client as jse
 from .jesignexpert_api import PARAM
 
 
@@ -15,6 +17,14 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM % "environment",
     )
     jesignexpert_sandbox_url = fields.Char("Sandbox URL", config_parameter=PARAM % "sandbox_url")
+    jesignexpert_production_url = fields.Char(
+        "Production API address", config_parameter=PARAM % "url_production", default=jse.ENVIRONMENTS["production"]
+    )
+    jesignexpert_preproduction_url = fields.Char(
+        "Pre-production API address",
+        config_parameter=PARAM % "url_preproduction",
+        default=jse.ENVIRONMENTS["preproduction"],
+    )
     jesignexpert_shortcut = fields.Char("Integrator shortcut", config_parameter=PARAM % "shortcut")
     # The secret is written, never read back into the form.
     jesignexpert_secret = fields.Char("New integrator secret")
@@ -40,6 +50,39 @@ class ResConfigSettings(models.TransientModel):
             self.env["ir.config_parameter"].sudo().set_param(PARAM % "secret", self.jesignexpert_secret.strip())
             self.jesignexpert_secret = False
         return res
+
+    def action_jesignexpert_test_credentials(self):
+        """Tells the administrator, in words, whether jesignexpert.com accepts
+        the integrator shortcut and secret (as saved with the form's values),
+        before anyone links a cabinet."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators may test the integrator credentials."))
+        self.set_values()
+        api = self.env["jesignexpert.api"]
+        try:
+            with api._client() as client:
+                client.check_credentials(self.get_base_url() + "/odoo")
+        except jse.JseRequestRefused as error:
+            ok = False
+            message = self.env._(
+                "jesignexpert.com refused the integrator credentials: check the shortcut and the secret (%s).",
+                error.details,
+            )
+        except jse.JseError as error:
+            ok, message = False, api._error_message(error)
+        else:
+            ok, message = True, self.env._("jesignexpert.com accepts the integrator credentials.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("jesignexpert.com"),
+                "message": message,
+                "type": "success" if ok else "warning",
+                "sticky": not ok,
+            },
+        }
 
     def action_jesignexpert_link(self):
         self.ensure_one()

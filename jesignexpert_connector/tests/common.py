@@ -4,10 +4,12 @@ import io
 import json
 import os
 import tempfile
+from time import monotonic
 
 import requests
 from pypdf import PdfWriter
 
+from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..jse import client as jse
@@ -53,6 +55,11 @@ def contract_to_sign(env, name, **employee):
     return cdd_contract(env, marc, name=name)
 
 
+def run_sync(env, firms=None, seconds=600):
+    """One run of the synchronisation, in the test's transaction."""
+    return env["jesignexpert.sync"]._run(monotonic() + seconds, firms=firms)
+
+
 def point_at_sandbox(env, url):
     """Points the addon at the sandbox listening on ``url``."""
     params = env["ir.config_parameter"].sudo()
@@ -83,15 +90,45 @@ def link_tokens(env, url, email="jean.doe@cabinet-exemple.fr", office="Cabinet D
         return client.fetch_link(link.id_request)
 
 
-def signed_transaction(client, url, title, name, email, pdf=None):
-    """A collection sent on the sandbox on ``url`` and signed by its one
-    signer, ``name`` <``email``>; returns its id."""
+def sent_transaction(client, title, name, email, pdf=None):
+    """A collection sent on the sandbox to its one signer; returns its id."""
     tid = client.create_transaction(title, "", "Signature", "Signez")
     client.upload_file(tid, 1, pdf or blank_pdf(), f"{title}.pdf", [jse.SignField(1, 1, 40, 40)])
     client.add_signatory(tid, name, email, 1, [1])
     client.send(tid)
+    return tid
+
+
+def signed_transaction(client, url, title, name, email, pdf=None):
+    """A collection sent on the sandbox on ``url`` and signed by its one
+    signer, ``name`` <``email``>; returns its id."""
+    tid = sent_transaction(client, title, name, email, pdf)
     sandbox_control(url, "POST", f"/_sandbox/transaction/{tid}/signatory/1/sign")
     return tid
+
+
+def sent_collection(env, firm, contract, title, name="Léa Martin", email="lea.martin@example.com"):
+    """A collection of ``contract`` sent on the sandbox to one signer, made
+    without the wizard (no PDF to render): for tests that need many."""
+    with firm._client(firm._usable_accesses()[:1]) as client:
+        tid = sent_transaction(client, title, name, email)
+    return (
+        env["jesignexpert.collection"]
+        .sudo()
+        .create(
+            {
+                "name": title,
+                "contract_id": contract.id,
+                "firm_id": firm.id,
+                "initiator_id": env.user.id,
+                "drafted_with_id": env.user.id,
+                "jse_id": tid,
+                "state": "sent",
+                "page_count": 1,
+                "signer_ids": [Command.create({"sequence": 1, "name": name, "email": email})],
+            }
+        )
+    )
 
 
 class SandboxMixin:
@@ -114,6 +151,21 @@ class SandboxMixin:
     def sandbox_call(self, method, path, **kwargs):
         """Calls the sandbox's control API (what a person does on jesignexpert.com)."""
         return sandbox_control(self.sandbox.url, method, path, **kwargs)
+
+    def inject_fault(self, mode, **options):
+        """The next API calls fail as jesignexpert.com might; undone after the test."""
+        self.sandbox_call("POST", "/_sandbox/faults", json=dict(options, mode=mode))
+        self.addCleanup(self.sandbox_call, "DELETE", "/_sandbox/faults")
+
+    def move_clock(self, days):
+        """Moves the sandbox's clock forward; moved back after the test."""
+        self.sandbox_call("POST", "/_sandbox/clock", json={"days": days})
+        self.addCleanup(self.sandbox_call, "POST", "/_sandbox/clock", json={"days": -days})
+
+    def sandbox_setting(self, path, value, default):
+        """A setting of the sandbox (``/_sandbox/latency``...) for this test only."""
+        self.sandbox_call("POST", path, json=value)
+        self.addCleanup(self.sandbox_call, "POST", path, json=default)
 
     def link_tokens(self, **kwargs):
         """Links a cabinet through the API as the linking flow does; returns the tokens."""

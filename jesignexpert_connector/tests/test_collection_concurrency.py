@@ -14,6 +14,7 @@ import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from time import monotonic
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
@@ -108,13 +109,14 @@ class TestTwoSyncRunsAtOnce(BaseCase):
         # jesignexpert.com holds each first download 2 s: the runs overlap.
         held = {"mode": "timeout", "seconds": 2, "count": 2, "path": "/document/"}
         sandbox_control(self.sandbox.url, "POST", "/_sandbox/faults", json=held)
+        self.addCleanup(sandbox_control, self.sandbox.url, "DELETE", "/_sandbox/faults")
         start = threading.Barrier(2)
 
         def sync(env):
             # The scheduled job, for this case's cabinet only: the database
             # may hold others, whose tokens this sandbox does not know.
             firm = env["jesignexpert.firm"].browse(self.ids["firm"])
-            env["jesignexpert.collection"]._cron_sync(firms=firm)
+            env["jesignexpert.sync"].with_context(jesignexpert_auto_commit=True)._run(monotonic() + 120, firms=firm)
 
         def run():
             with self.registry.cursor() as cr:

@@ -10,13 +10,12 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models import jesignexpert_collection as collection_module
-from .common import CollectionCase
+from ..models import jesignexpert_sync as sync_module
+from .common import CollectionCase, run_sync
 
 
-@tagged("post_install", "-at_install")
-class TestCollectionSync(CollectionCase):
-    """The scheduled sync against the sandbox: signed documents come home once."""
+class SyncSteps:
+    """What a person does on jesignexpert.com, and the sync, for the cases below."""
 
     def sent_collection(self):
         self.open_wizard().action_confirm()
@@ -29,12 +28,21 @@ class TestCollectionSync(CollectionCase):
             self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{n}/sign")
 
     def sync(self):
-        self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
+        run_sync(self.env)
+
+    def wait_for_retry(self, collection):
+        """The wait before a failed fetch is tried again is over."""
+        collection.next_fetch_on = fields.Datetime.now() - timedelta(seconds=1)
 
     def signed_attachments(self):
         return self.env["ir.attachment"].search(
             [("res_model", "=", "hr.contract"), ("res_id", "=", self.contract.id), ("name", "like", "- signé.pdf")]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionSync(SyncSteps, CollectionCase):
+    """The scheduled sync against the sandbox: signed documents come home once."""
 
     def test_the_whole_journey_brings_the_signed_contract_home_once(self):
         wizard = self.open_wizard()  # the action, then the three steps
@@ -73,7 +81,6 @@ class TestCollectionSync(CollectionCase):
         )
         self.assertTrue(notified, "the initiator is notified")
         self.sync()
-        self.sandbox_call("POST", "/_sandbox/clock", json={"days": 0})
         self.firm.sync_cursor = 0  # even asked again from the start
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1, "never attached twice")
@@ -90,10 +97,14 @@ class TestCollectionSync(CollectionCase):
     def test_a_corrupted_pdf_is_not_attached_and_the_next_run_gets_it(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.inject_fault("corrupt_pdf", count=1)
         self.sync()
         self.assertFalse(self.signed_attachments())
-        self.assertIn("The signed document is not a readable PDF", collection.fetch_error)
+        self.assertEqual(collection.fetch_error, "The signed document is not a readable PDF.")
+        self.assertGreater(collection.next_fetch_on, fields.Datetime.now(), "tried again after a wait")
+        self.sync()
+        self.assertFalse(self.signed_attachments(), "not before its wait is over")
+        self.wait_for_retry(collection)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
         self.assertFalse(collection.fetch_error)
@@ -101,9 +112,7 @@ class TestCollectionSync(CollectionCase):
     def test_a_rate_limit_pauses_the_cabinet_as_asked_and_nothing_is_lost(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call(
-            "POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 600, "path": "/document/"}
-        )
+        self.inject_fault("429", count=1, retry_after=600, path="/document/")
         self.sync()
         self.assertFalse(self.signed_attachments())
         self.assertEqual(collection.state, "signed", "the news taken before the 429 stays")
@@ -111,34 +120,27 @@ class TestCollectionSync(CollectionCase):
         self.assertGreater(self.firm.sync_paused_until, fields.Datetime.now() + timedelta(seconds=590))
         self.sync()  # ten minutes have not passed: jesignexpert.com is not asked
         self.assertFalse(self.signed_attachments())
-        self.firm.sync_paused_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.firm.sync_paused_until = fields.Datetime.now() - timedelta(seconds=1)  # ten minutes later
+        self.wait_for_retry(collection)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
 
     def test_403_marks_the_cabinet_expired_without_losing_anything(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "403", "count": 1})
+        self.inject_fault("403", count=1)
         self.sync()
-        self.assertEqual(self.firm.state, "expired")
+        self.assertEqual(self.firm.state, "expired", "its only access was refused")
         self.assertFalse(self.signed_attachments())
-        self.firm.state = "linked"  # linked again by a manager
+        self.firm._link_user(self.link_tokens(), self.env.user)  # the collaborator links again
+        self.assertEqual(self.firm.state, "linked")
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
-
-    def test_expiry_after_15_days(self):
-        collection = self.sent_collection()
-        self.sandbox_call("POST", "/_sandbox/clock", json={"days": 15.1})
-        # A collaborator's access lasts 5 days on jesignexpert.com: linked again.
-        self.env["jesignexpert.access"]._upsert(self.firm, self.env.user, self.link_tokens())
-        self.sync()
-        self.assertEqual(collection.state, "expired")
-        self.assertIn("expired on jesignexpert.com", "".join(collection.message_ids.mapped("body")))
 
     def test_server_errors_are_retried_and_nothing_is_doubled(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "500", "count": 2, "path": "/document/"})
+        self.inject_fault("500", count=2, path="/document/")
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1)
         self.sync()
@@ -147,12 +149,12 @@ class TestCollectionSync(CollectionCase):
     def test_a_signed_document_not_fetched_for_days_raises_an_activity(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.inject_fault("corrupt_pdf", count=1)
         self.sync()
         self.assertTrue(collection.completed_on)
         self.assertFalse(collection.activity_ids, "not yet: jesignexpert.com keeps it a month")
         collection.completed_on = collection.completed_on.replace(year=collection.completed_on.year - 1)
-        self.env["jesignexpert.collection"]._remind_unfetched()
+        self.env["jesignexpert.sync"]._remind_unfetched()
         self.assertEqual(collection.activity_ids.user_id, collection.initiator_id)
         self.assertEqual(collection.activity_ids.summary, "Signed document not fetched yet")
 
@@ -160,9 +162,10 @@ class TestCollectionSync(CollectionCase):
         first, second = self.sent_collection(), self.sent_collection()
         self.sign_all(first)
         self.sign_all(second)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.inject_fault("corrupt_pdf", count=1)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 1, "the other collection came home in the same run")
+        self.wait_for_retry(first | second)
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 2, "the failed one came home in the next run")
         self.assertTrue(first.signed_attachment_id and second.signed_attachment_id)
@@ -173,9 +176,7 @@ class TestCollectionSync(CollectionCase):
         # Calls wait 2.5 s, documents 10 s (Odoo's tests wait at least 10 s);
         # the sandbox holds the first download 12 s, then carries it out.
         self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.timeout", "2.5")
-        self.sandbox_call(
-            "POST", "/_sandbox/faults", json={"mode": "timeout", "count": 1, "seconds": 12, "path": "/document/"}
-        )
+        self.inject_fault("timeout", count=1, seconds=12, path="/document/")
         # (a number: Odoo names its level 25 "INFO" too)
         with self.assertLogs("odoo.addons.jesignexpert_connector.jse.client", logging.INFO) as logs:
             self.sync()
@@ -191,21 +192,22 @@ class TestCollectionSync(CollectionCase):
             self.sign_all(collection)
         clock = [0.0]
         model = type(self.env["jesignexpert.collection"])
-        take_home = model._sync_one
+        take_news = model._take_news
         ours = {c.jse_id for c in collections}
 
-        def one_hundred_seconds_each(records, client, firm, transaction):
+        def one_hundred_seconds_each(record, client, transaction):
             if transaction.id in ours:  # the sandbox also lists earlier tests' collections
                 clock[0] += 100
-            return take_home(records, client, firm, transaction)
+            return take_news(record, client, transaction)
 
         with (
-            patch.object(collection_module, "monotonic", lambda: clock[0]),
-            patch.object(model, "_sync_one", one_hundred_seconds_each),
+            patch.object(sync_module, "monotonic", lambda: clock[0]),
+            patch.object(model, "_take_news", one_hundred_seconds_each),
         ):
-            self.env["jesignexpert.collection"]._cron_sync(time_budget=150, auto_commit=False)
-        self.assertEqual(len(self.signed_attachments()), 2, "the third waits for the next run")
+            report = self.env["jesignexpert.sync"]._run(150)
+        self.assertEqual(len(self.signed_attachments()), 2, "the third waits for the next batch")
         self.assertFalse(collections[2].signed_attachment_id)
+        self.assertEqual(report.remaining, 1, "Odoo is told that work remains")
         self.sync()
         self.assertEqual(len(self.signed_attachments()), 3)
         self.assertTrue(all(c.signed_attachment_id for c in collections))
@@ -213,7 +215,7 @@ class TestCollectionSync(CollectionCase):
     def test_refresh_now_brings_the_signed_document_and_the_contract_shows_it(self):
         collection = self.sent_collection()
         self.sign_all(collection)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "corrupt_pdf", "count": 1})
+        self.inject_fault("corrupt_pdf", count=1)
         action = collection.action_refresh()
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("could not be fetched yet", action["params"]["message"])
@@ -255,7 +257,7 @@ class TestCollectionSync(CollectionCase):
         relinked = self.link_firm()  # the same cabinet, linked anew: a new record
         self.assertNotEqual(relinked, self.firm)
         self.sign_all(collection)
-        self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
+        run_sync(self.env)
         self.assertEqual(len(self.signed_attachments()), 1)
         self.assertEqual(collection.firm_id, relinked)
 
@@ -276,3 +278,18 @@ class TestCollectionSync(CollectionCase):
         self.assertFalse(self.signed_attachments())
         self.assertEqual(self.firm.action_sync_now()["params"]["type"], "success")
         self.assertEqual(len(self.signed_attachments()), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionExpiry(SyncSteps, CollectionCase):
+    """Moving the sandbox's clock moves every later stamp: this case has a
+    sandbox of its own, so that no other test sees its clock."""
+
+    def test_expiry_after_15_days(self):
+        collection = self.sent_collection()
+        self.move_clock(15.1)
+        # A collaborator's access lasts 5 days on jesignexpert.com: linked again.
+        self.env["jesignexpert.access"]._upsert(self.firm, self.env.user, self.link_tokens())
+        self.sync()
+        self.assertEqual(collection.state, "expired")
+        self.assertIn("expired on jesignexpert.com", "".join(collection.message_ids.mapped("body")))

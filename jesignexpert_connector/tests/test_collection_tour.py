@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from .common import SandboxHttpCase, contract_to_sign
+from .common import SandboxHttpCase, contract_to_sign, run_sync
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -20,7 +20,7 @@ class TestCollectionTours(SandboxHttpCase):
         self.sandbox_call("POST", f"/_sandbox/transaction/{self.collection.jse_id}/confirm")
 
     def sync(self):
-        self.env["jesignexpert.collection"]._cron_sync(auto_commit=False)
+        run_sync(self.env)
 
     def test_cancel_a_sent_collection(self):
         self.sync()

@@ -78,7 +78,7 @@ class TestCollectionWizard(CollectionCase):
     def test_a_failure_part_way_leaves_nothing_behind(self):
         before = self.transactions()
         wizard = self.open_wizard()
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "500", "count": 10, "path": "uploadFile"})
+        self.inject_fault("500", count=10, path="uploadFile")
         with self.assertRaisesRegex(UserError, "cannot be reached"):
             wizard.action_confirm()
         self.sandbox_call("DELETE", "/_sandbox/faults")

@@ -36,10 +36,10 @@ class TestFirm(SandboxCase):
 
     def test_403_on_check_marks_the_firm_expired_and_tells_the_managers(self):
         firm = self.link_firm(user=self.manager)
-        self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "403", "count": 1})
+        self.inject_fault("403", count=1)
         self.env["jesignexpert.firm"]._cron_check_connections()
         self.assertEqual(firm.state, "expired")
-        self.assertIn("expired or revoked", firm.last_check_message)
+        self.assertIn("accepts none of the collaborators' accesses", firm.last_check_message)
         activities = firm.activity_ids
         self.assertIn(self.manager, activities.user_id)
         self.assertIn(self.env.ref("base.user_admin"), activities.user_id)

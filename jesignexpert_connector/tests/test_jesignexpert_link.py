@@ -58,7 +58,7 @@ class TestLinkFlow(SandboxHttpCase):
         self.assertTrue(firm.office_token.startswith("off_"))
         self.assertEqual(firm.access_ids.user_id, self.env.ref("base.user_admin"))
         self.assertEqual(firm.access_ids.email, "jean.doe@cabinet-exemple.fr")
-        self.assertFalse(firm.access_ids.is_expired)
+        self.assertFalse(firm.access_ids.expired)
         self.assertIn("Connection OK", firm._check_connection()[1])
 
     def test_relink_keeps_the_history(self):
@@ -113,14 +113,14 @@ class TestLinkFlow(SandboxHttpCase):
     def test_expired_access_goes_through_the_link_again_and_comes_back(self):
         firm = self.link_firm()
         access = firm.access_ids
-        access.linked_on = fields.Datetime.now() - timedelta(days=6)
-        self.assertTrue(access.is_expired)
+        self.sandbox_call("POST", "/_sandbox/tokens/revoke", json={"email": "jean.doe@cabinet-exemple.fr"})
         self.authenticate("admin", "admin")
         action = self.click("jesignexpert.firm", "action_check_my_access", firm.id)
-        self.assertEqual(action["type"], "ir.actions.act_url", "an expired access sends to jesignexpert.com")
+        self.assertEqual(action["type"], "ir.actions.act_url", "a refused access sends to jesignexpert.com")
+        self.assertTrue(access.expired)
         landing = self.url_open(self.log_in_on_jesignexpert(action["url"]))
         self.assertTrue(landing.url.endswith(f"/odoo/action-jesignexpert_connector.jesignexpert_firm_action/{firm.id}"))
-        self.assertFalse(access.is_expired)
+        self.assertFalse(access.expired)
         action = self.click("jesignexpert.firm", "action_check_my_access", firm.id)
         self.assertEqual(action["params"]["type"], "success")
 

@@ -203,12 +203,18 @@ class JesignexpertCollectionWizard(models.TransientModel):
         collection.message_post(body=note)
         contract.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
         # The browser goes to the draft's page, where a collaborator checks and sends it.
+        if not url:  # jesignexpert.com did not say where: the collection's form has the button
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": collection._name,
+                "res_id": collection.id,
+                "view_mode": "form",
+                "target": "current",
+            }
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
     def _confirmers_message(self, firm):
-        names = ", ".join(
-            sorted(set(firm.sudo().access_ids.filtered(lambda a: not a.is_expired).mapped("user_id.name")))
-        )
+        names = ", ".join(sorted(set(firm.sudo().access_ids.filtered(lambda a: not a.expired).mapped("user_id.name"))))
         return self.env._(
             "You have no jesignexpert.com access of your own: the collection is confirmed on jesignexpert.com "
             "by a collaborator with access to the cabinet %(firm)s (%(names)s).",

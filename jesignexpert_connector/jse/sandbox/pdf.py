@@ -39,11 +39,12 @@ def _when(ms):
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%d/%m/%Y %H:%M UTC")
 
 
-def sign_pdf(original, marks):
+def sign_pdf(original, marks, certificate_page=False):
     """Returns the signed copy of ``original`` (bytes).
 
     ``marks``: list of dicts {name, email, signed_at (ms), page (1-based or -1),
-    x, y (points from the top-left corner)}.
+    x, y (points from the top-left corner)}.  ``certificate_page`` appends a
+    page, as a trust provider may do with its certificate.
     """
     reader = PdfReader(io.BytesIO(original))
     writer = PdfWriter(clone_from=reader)
@@ -98,6 +99,9 @@ def sign_pdf(original, marks):
     writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
         {NameObject("/Fields"): fields, NameObject("/SigFlags"): NumberObject(3)}
     )
+    if certificate_page:
+        last = writer.pages[-1]
+        writer.add_blank_page(float(last.mediabox.width), float(last.mediabox.height))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

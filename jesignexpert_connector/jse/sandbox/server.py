@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from hashlib import sha256
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +31,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from .. import client as jse
 from .pdf import MARK_HEIGHT, MARK_WIDTH
 from .store import SandboxError, Store
 
@@ -40,16 +42,13 @@ MAX_BODY = 12 * 1024 * 1024
 LIMITS = {"object": 45, "message": 4000, "mailSender": 100, "mailSubject": 100}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
-STATUS_LABELS = {
-    "draft": "Brouillon",
-    "prepared": "Préparé",
-    "sent": "Envoyé",
-    "signed": "Signé",
-    "refused": "Refusé",
-    "expired": "Expiré",
-    "cancelled": "Annulé",
-}
-SIGNER_LABELS = {"waiting": "En attente", "invited": "Invité", "signed": "Signé", "refused": "Refusé"}
+# The platform's own (French) words for the statuses the client knows.
+STATUS_LABELS = dict(
+    zip(
+        jse.TRANSACTION_STATUSES, ("Brouillon", "Préparé", "Envoyé", "Signé", "Refusé", "Expiré", "Annulé"), strict=True
+    )
+)
+SIGNER_LABELS = dict(zip(jse.SIGNATORY_STATUSES, ("En attente", "Invité", "Signé", "Refusé"), strict=True))
 
 
 class Reply(Exception):
@@ -148,6 +147,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         try:
             fault = None
             if self.route_path.startswith("/editor/"):
+                delay = self.store.latency()
+                if delay:
+                    time.sleep(delay)  # outside the store's lock: calls wait side by side
                 fault = self.store_fault(method)
             with self.store.transaction():
                 reply = self._dispatch(method)
@@ -263,6 +265,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ("GET", r"/_sandbox/transaction/(?P<tid>\w+)", "ctl_get"),
         ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/confirm", "ctl_confirm"),
         ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/signatory/(?P<n>\d+)/(?P<action>sign|refuse)", "ctl_sign"),
+        ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/(?P<key>answer|certificate_page)", "ctl_option"),
+        ("DELETE", r"/_sandbox/transaction/(?P<tid>\w+)/(?P<key>answer|certificate_page)", "ctl_option_clear"),
+        ("POST", r"/_sandbox/latency", "ctl_latency"),
+        ("POST", r"/_sandbox/page_size", "ctl_page_size"),
+        ("GET", r"/_sandbox/calls", "ctl_calls"),
+        ("DELETE", r"/_sandbox/calls", "ctl_calls_clear"),
         ("POST", r"/_sandbox/clock", "ctl_clock"),
         ("POST", r"/_sandbox/faults", "ctl_faults"),
         ("DELETE", r"/_sandbox/faults", "ctl_faults_clear"),
@@ -278,6 +286,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
             if match:
                 allowed = True
                 if verb == method:
+                    if handler.startswith("api_"):
+                        with self.server.calls_lock:
+                            self.server.calls[handler] += 1
                     return getattr(self, handler)(**match.groupdict())
         if allowed:
             raise SandboxError(405, "method not allowed")
@@ -322,6 +333,17 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return _json(200, {"valid": True})
 
     # ------------------------------------------------- API: transactions --
+
+    def _api_txn_json(self, row):
+        """A transaction as the API reports it, with the fields a test asked
+        the platform to report instead (``/_sandbox/transaction/{id}/answer``)."""
+        answer = self._txn_json(row)
+        for key, value in (self.store.option(row["id"], "answer") or {}).items():
+            if value is None:
+                answer.pop(key, None)
+            else:
+                answer[key] = value
+        return answer
 
     def _txn_json(self, row):
         data = json.loads(row["data"])
@@ -389,14 +411,16 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def api_list(self, sc):
         office_id, _collaborator_id = self._auth(sc)
         since = self.query.get("updatedSince", "0")
-        page = self.query.get("page", "1")
-        if not since.isdigit() or not page.isdigit() or int(page) < 1:
-            raise SandboxError(400, "updatedSince and page must be positive integers")
-        rows, more = self.store.changed_since(sc, office_id, int(since), int(page))
-        return _json(200, {"items": [self._txn_json(r) for r in rows], "page": int(page), "hasMore": more})
+        after_id = self.query.get("afterId")
+        if not since.isdigit():
+            raise SandboxError(400, "updatedSince must be a positive integer")
+        if after_id is not None and not re.fullmatch(r"\w+", after_id):
+            raise SandboxError(400, "afterId is not a transaction id")
+        rows, more = self.store.changed_since(sc, office_id, int(since), after_id)
+        return _json(200, {"items": [self._api_txn_json(r) for r in rows], "hasMore": more})
 
     def api_get(self, sc, tid):
-        return _json(200, self._txn_json(self._txn(sc, tid)))
+        return _json(200, self._api_txn_json(self._txn(sc, tid)))
 
     def api_delete(self, sc, tid):
         self.store.delete(self._txn(sc, tid))
@@ -691,6 +715,42 @@ class SandboxHandler(BaseHTTPRequestHandler):
         getattr(self.store, action)(tid, int(n))
         return _json(200, self._txn_json(self.store.txn_by_id(tid)))
 
+    def ctl_option(self, tid, key):
+        """``answer``: the JSON fields the API reports for this transaction
+        instead of its own (null removes one); ``certificate_page``: true
+        appends a page to its signed PDF."""
+        value = self._json_body() if key == "answer" else bool(self._json_body().get("value", True))
+        self.store.set_option(tid, key, value)
+        return _json(200, {"ok": True})
+
+    def ctl_option_clear(self, tid, key):
+        self.store.set_option(tid, key, None)
+        return _json(200, {"ok": True})
+
+    def ctl_latency(self):
+        ms = self._json_body().get("ms", 0)
+        if not isinstance(ms, (int, float)) or ms < 0:
+            raise SandboxError(400, "ms must be a positive number")
+        self.store.set_latency(ms)
+        return _json(200, {"ok": True})
+
+    def ctl_page_size(self):
+        size = self._json_body().get("size", 100)
+        if not isinstance(size, int) or size < 1:
+            raise SandboxError(400, "size must be a positive integer")
+        self.store.set_page_size(size)
+        return _json(200, {"ok": True})
+
+    def ctl_calls(self):
+        """How many times each API call was answered since the last reset."""
+        with self.server.calls_lock:
+            return _json(200, dict(self.server.calls))
+
+    def ctl_calls_clear(self):
+        with self.server.calls_lock:
+            self.server.calls.clear()
+        return _json(200, {"ok": True})
+
     def ctl_clock(self):
         days = self._json_body().get("days", 0)
         if not isinstance(days, (int, float)):
@@ -729,6 +789,8 @@ class SandboxServer(ThreadingHTTPServer):
 
     def __init__(self, address, store):
         self.store = store
+        self.calls = Counter()  # API calls answered, by route (see /_sandbox/calls)
+        self.calls_lock = threading.Lock()
         super().__init__(address, SandboxHandler)
 
     @property

@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS signatory (
     txn_id TEXT NOT NULL, level INTEGER NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
     phone TEXT, positions TEXT NOT NULL, status TEXT NOT NULL, signed_ms INTEGER, refused_ms INTEGER,
     PRIMARY KEY (txn_id, level));
+CREATE TABLE IF NOT EXISTS txn_option (txn_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (txn_id, key));
 CREATE TABLE IF NOT EXISTS fault (
     id INTEGER PRIMARY KEY, mode TEXT NOT NULL, remaining INTEGER NOT NULL, path TEXT,
     retry_after REAL, seconds REAL);
@@ -130,6 +132,42 @@ class Store:
             self._q("INSERT OR REPLACE INTO meta VALUES ('clock_offset_ms', ?)", str(offset))
             self._expire_due()
         return self.now()
+
+    # -------------------------------------------------- latency, options --
+
+    def latency(self):
+        """Seconds every API call waits before it is answered (tests, benches)."""
+        row = self._one("SELECT value FROM meta WHERE key = 'latency_ms'")
+        return int(row["value"]) / 1000 if row else 0.0
+
+    def page_size(self):
+        row = self._one("SELECT value FROM meta WHERE key = 'page_size'")
+        return int(row["value"]) if row else PAGE_SIZE
+
+    def set_page_size(self, size):
+        with self.transaction():
+            self._q("INSERT OR REPLACE INTO meta VALUES ('page_size', ?)", str(max(1, int(size))))
+
+    def set_latency(self, ms):
+        with self.transaction():
+            self._q("INSERT OR REPLACE INTO meta VALUES ('latency_ms', ?)", str(max(0, int(ms))))
+
+    def set_option(self, tid, key, value):
+        """A per-transaction twist of the platform: ``answer`` (fields that the
+        API reports instead of the real ones, None removing a field) or
+        ``certificate_page`` (the signed PDF gets one more page).  Setting one
+        counts as a change of the transaction."""
+        with self.transaction():
+            self.txn_by_id(tid)
+            if value is None:
+                self._q("DELETE FROM txn_option WHERE txn_id = ? AND key = ?", tid, key)
+            else:
+                self._q("INSERT OR REPLACE INTO txn_option VALUES (?, ?, ?)", tid, key, json.dumps(value))
+            self._touch(tid)
+
+    def option(self, tid, key, default=None):
+        row = self._one("SELECT value FROM txn_option WHERE txn_id = ? AND key = ?", tid, key)
+        return json.loads(row["value"]) if row else default
 
     # ----------------------------------------------------------- faults --
 
@@ -500,18 +538,24 @@ class Store:
         for row in due:
             self._touch(row["id"], "expired", closed_ms=now)
 
-    def changed_since(self, shortcut, office_id, since, page):
+    def changed_since(self, shortcut, office_id, since, after_id=None):
+        """One page of the transactions changed after the position (``since``,
+        ``after_id``), ordered by (updated_ms, id): keyset paging, so that a
+        change between two pages moves a transaction later, never out."""
         self._expire_due()
+        page_size = self.page_size()
         rows = self._q(
-            "SELECT * FROM txn WHERE shortcut = ? AND office_id = ? AND updated_ms > ? "
-            "ORDER BY updated_ms, id LIMIT ? OFFSET ?",
+            "SELECT * FROM txn WHERE shortcut = ? AND office_id = ? "
+            "AND (updated_ms > ? OR (updated_ms = ? AND id > ?)) "
+            "ORDER BY updated_ms, id LIMIT ?",
             shortcut,
             office_id,
             int(since),
-            PAGE_SIZE + 1,
-            (page - 1) * PAGE_SIZE,
+            int(since),
+            after_id if after_id is not None else "\uffff",
+            page_size + 1,
         ).fetchall()
-        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        return rows[:page_size], len(rows) > page_size
 
     def signed_document(self, row, order):
         """The signed PDF of a signed transaction, made once from the original."""
@@ -539,7 +583,7 @@ class Store:
                         "y": spot["positionY"],
                     }
                 )
-        signed = sign_pdf(doc["content"], marks)
+        signed = sign_pdf(doc["content"], marks, certificate_page=bool(self.option(row["id"], "certificate_page")))
         with self.transaction():
             self._q("UPDATE document SET signed = ? WHERE txn_id = ? AND ord = ?", signed, row["id"], order)
         return doc["filename"], signed

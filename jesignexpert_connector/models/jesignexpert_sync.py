@@ -1,0 +1,333 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The scheduled synchronisation: what changed on jesignexpert.com comes home.
+
+One run reads, for each distinct cabinet (one cabinet may serve many
+companies), the change list from where the last run stopped, page after page
+(keyset paging), and takes each transaction into its company's collection
+under a row lock that a concurrent run skips.  Each collection is committed on
+its own and the cabinet's position is saved after each page, so that a run
+killed at any moment loses nothing.  A run works in batches that stay well
+inside the cron's time limit and tells Odoo, through the cron progress API,
+that work remains: Odoo then runs it again at once.  One cabinet's trouble,
+expected or not, is shown on that cabinet and never stops the others.
+"""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from time import monotonic
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL, config
+
+from ..jse import client as jse
+
+_logger = logging.getLogger(__name__)
+
+# What PostgreSQL raises when two transactions write the same rows at once.
+CONCURRENT_UPDATE = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
+# Odoo runs a cron job's batches up to 10 times in a row (ir_cron's
+# MAX_BATCH_PER_CRON_JOB), all within one cron time limit.
+CRON_BATCHES_PER_RUN = 10
+# Half of the cron time limit is ours; the rest is the margin for the other jobs.
+SHARE_OF_CRON_LIMIT = 0.5
+# A signed document that could not be fetched is tried again after a growing wait.
+FETCH_RETRY_MINUTES = (5, 15, 60, 240, 720)
+
+
+def try_lock(record):
+    """Takes ``record``'s row lock for this transaction, unless another
+    transaction holds it, or changed the row since this one began (the
+    database then refuses to lock it): either way the other run has it."""
+    try:
+        with record.env.cr.savepoint(flush=False):
+            record.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    SQL.identifier(record._table),
+                    record.id,
+                ),
+                log_exceptions=False,
+            )
+            return bool(record.env.cr.fetchone())
+    except psycopg2.errors.SerializationFailure:
+        return False
+
+
+class Report:
+    """What one batch did (collections taken) and what it left."""
+
+    def __init__(self):
+        self.done = 0
+        self.remaining = 0
+
+
+class JesignexpertSync(models.AbstractModel):
+    _name = "jesignexpert.sync"
+    _description = "jesignexpert.com synchronisation"
+
+    # ------------------------------------------------------------ entry --
+
+    @api.model
+    def _cron_sync(self, auto_commit=True):
+        """The scheduled action: one batch, then the progress for Odoo."""
+        report = self.with_context(jesignexpert_auto_commit=auto_commit)._run(self._deadline())
+        self.env["ir.cron"]._notify_progress(done=report.done, remaining=report.remaining)
+        return report
+
+    @api.model
+    def _deadline(self):
+        """When this batch stops: a share of the cron time limit, split over
+        the batches Odoo may chain in one run, and never past that share of
+        the limit counted from the start of this cron thread's run."""
+        limit = config.get("limit_time_real_cron") or -1
+        if limit <= 0:
+            limit = config.get("limit_time_real") or 120
+        budget = limit * SHARE_OF_CRON_LIMIT
+        param = self.env["ir.config_parameter"].sudo().get_param("jesignexpert_connector.sync_batch_seconds")
+        try:
+            batch = float(param) if param else budget / CRON_BATCHES_PER_RUN
+        except ValueError:
+            batch = budget / CRON_BATCHES_PER_RUN
+        started = getattr(threading.current_thread(), "start_time", None)
+        if started:
+            batch = min(batch, started + budget - time.time())
+        return monotonic() + max(1.0, batch)
+
+    @api.model
+    def _run(self, deadline, firms=None):
+        """Every cabinet's news (or only ``firms``'), the signed documents
+        still to fetch, the reminders; returns a Report."""
+        report = Report()
+        for group in self._cabinets(firms):
+            if monotonic() > deadline:
+                report.remaining += 1
+                continue
+            with self._isolated(group, "sync"):
+                if not self._sync_cabinet(group, deadline, report):
+                    report.remaining += 1
+        self._fetch_due(deadline, report)
+        self._remind_unfetched()
+        self._commit()
+        return report
+
+    # ---------------------------------------------------------- helpers --
+
+    def _commit(self):
+        """Work is committed as it is done, except inside tests' transactions
+        and a person's "Synchronise now"."""
+        if self.env.context.get("jesignexpert_auto_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @contextmanager
+    def _isolated(self, firms, what):
+        """Runs the body so that an unexpected error is undone, logged and
+        shown on ``firms`` (the cabinet), and the run goes on."""
+        auto = self.env.context.get("jesignexpert_auto_commit")
+        try:
+            if auto:
+                yield
+            else:
+                with self.env.cr.savepoint():
+                    yield
+        except Exception as error:  # one cabinet's trouble must not stop the others
+            if auto:
+                self.env.cr.rollback()
+            _logger.exception("jesignexpert.com %s of cabinet %s failed", what, firms.ids)
+            message = self.env._("Unexpected error during the synchronisation: %s", error.__class__.__name__)
+            if isinstance(error, jse.JseError):
+                message = self.env["jesignexpert.api"]._error_message(error)
+            firms.sudo().write({"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
+            self._commit()
+
+    @api.model
+    def _cabinets(self, firms=None):
+        """The linked cabinets to ask, grouped by jesignexpert.com cabinet
+        (companies linked to the same one share one change list), the one
+        synchronised longest ago first; cabinets asked to wait are left."""
+        now = fields.Datetime.now()
+        if firms is None:
+            firms = self.env["jesignexpert.firm"].sudo().search([("state", "=", "linked")])
+        groups = defaultdict(lambda: self.env["jesignexpert.firm"].sudo())
+        for firm in firms.sudo():
+            if firm.state == "linked" and not (firm.sync_paused_until and firm.sync_paused_until > now):
+                groups[firm.office_token] |= firm
+        return sorted(groups.values(), key=lambda g: min(f.last_sync_on or datetime.min for f in g))
+
+    # ---------------------------------------------------------- cabinet --
+
+    @api.model
+    def _sync_cabinet(self, group, deadline, report):
+        """Reads the cabinet's change list with the first access that
+        jesignexpert.com accepts; an access it refuses is marked so and the
+        next one is tried; with none left the cabinet says so.  Returns
+        whether the cabinet is done for this run."""
+        for access in group._usable_accesses():
+            try:
+                with group[0]._client(access) as client:
+                    finished = self._read_changes(client, group, deadline, report)
+            except jse.JseAuthError:
+                access._refused()
+                self._commit()
+                continue
+            except jse.JseRateLimited as error:
+                # Honour Retry-After: no call to this cabinet before then.
+                group.write({"sync_paused_until": fields.Datetime.now() + timedelta(seconds=error.retry_after)})
+                _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s", group.ids, error.retry_after)
+                finished = True
+            except jse.JseError as error:
+                message = self.env["jesignexpert.api"]._error_message(error)
+                group.write({"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
+                _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", group.ids, error)
+                finished = True
+            self._commit()
+            return finished
+        group._no_usable_access()
+        self._commit()
+        return True
+
+    @api.model
+    def _read_changes(self, client, group, deadline, report):
+        """The change list from the cabinet's position, page after page; the
+        position is saved after each page, never past a transaction that
+        must be read again (another run holds its collection)."""
+        stamp = min(int(f.sync_cursor or 0) for f in group)
+        after_id = min((f.sync_cursor_id or "") for f in group if int(f.sync_cursor or 0) == stamp)
+        if stamp and not any(group.mapped("sync_resume")):
+            # A new run reads the last moments again (stamps may be committed
+            # late); a batch that goes on where the last one stopped does not.
+            stamp, after_id = max(0, stamp - jse.CHANGES_OVERLAP_MS), None
+        floor = None  # the position the cabinet may not pass this run
+        position = (stamp, after_id or "")
+        problems = []
+        for page in client.iter_change_pages(stamp, after_id):
+            collections = self._collections_of(group, [t.id for t in page.transactions])
+            for transaction in page.transactions:
+                if monotonic() > deadline:  # the next batch goes on from here
+                    self._save_position(group, min(position, floor) if floor else position, resume=True)
+                    return False
+                collection = collections.get(transaction.id)
+                if collection:
+                    report.done += 1
+                    if not collection._take_news(client, transaction) and floor is None:
+                        floor = (max(0, (transaction.updated_at or 1) - 1), "")
+                if transaction.updated_at is not None:
+                    position = (transaction.updated_at, transaction.id)
+            problems += page.problems
+            self._save_position(group, min(position, floor) if floor else position, resume=page.has_more)
+        values = {"last_sync_on": fields.Datetime.now(), "sync_error": False}
+        if problems:
+            values["sync_error"] = self.env._(
+                "jesignexpert.com listed %(count)s change(s) that could not be read: %(sample)s",
+                count=len(problems),
+                sample=problems[0].value[:120],
+            )
+        group.write(values)
+        return True
+
+    @api.model
+    def _collections_of(self, group, transaction_ids):
+        """The collections of these transactions among the companies linked
+        to this cabinet (their earlier cabinets' collections included)."""
+        if not transaction_ids:
+            return {}
+        collections = (
+            self.env["jesignexpert.collection"]
+            .sudo()
+            .search([("jse_id", "in", transaction_ids), ("company_id", "in", group.company_id.ids)])
+        )
+        return {c.jse_id: c for c in collections}
+
+    @api.model
+    def _save_position(self, group, position, resume=False):
+        """Where the next page, or run, starts.  A run saving at the same time
+        may have moved it first: this one then leaves it, as reading a change
+        again is harmless (nothing is fetched twice)."""
+        try:
+            with self.env.cr.savepoint():
+                if all(try_lock(firm) for firm in group):
+                    group.write(
+                        {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+                    )
+                else:
+                    _logger.info("jesignexpert.com cabinet %s: another run saves its position", group.ids)
+        except CONCURRENT_UPDATE:
+            _logger.info("jesignexpert.com cabinet %s: its position changed meanwhile", group.ids)
+        self._commit()
+
+    # --------------------------------------------------- signed documents --
+
+    @api.model
+    def _fetch_due(self, deadline, report):
+        """Tries again the signed documents that could not be fetched, when
+        their wait is over, with their cabinet's usable accesses."""
+        due = (
+            self.env["jesignexpert.collection"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "signed"),
+                    ("signed_attachment_id", "=", False),
+                    ("next_fetch_on", "<=", fields.Datetime.now()),
+                ],
+                order="next_fetch_on",
+            )
+        )
+        for firm, collections in due.grouped(lambda c: c._firm()).items():
+            if monotonic() > deadline:
+                report.remaining += len(collections)
+                continue
+            with self._isolated(firm, "fetch"):
+                access = firm._usable_accesses()[:1]
+                if not access:
+                    continue
+                with firm._client(access) as client:
+                    for n, collection in enumerate(collections):
+                        if monotonic() > deadline:
+                            report.remaining += len(collections) - n
+                            break
+                        report.done += 1
+                        with self.env.cr.savepoint():
+                            rate_limited = try_lock(collection) and collection._fetch(client)
+                        self._commit()
+                        if rate_limited:
+                            raise rate_limited
+
+    @api.model
+    def _remind_unfetched(self):
+        """A signed document still not fetched after 3 days (jesignexpert.com
+        keeps it a month) raises an activity for the initiator."""
+        late = (
+            self.env["jesignexpert.collection"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "signed"),
+                    ("signed_attachment_id", "=", False),
+                    ("completed_on", "<", fields.Datetime.now() - timedelta(days=3)),
+                    ("activity_ids", "=", False),
+                ]
+            )
+        )
+        for collection in late:
+            collection.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collection.initiator_id.id,
+                summary=self.env._("Signed document not fetched yet"),
+                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
+            )
+
+    @api.model
+    def _retry_wait(self, attempts):
+        """How long a signed document that could not be fetched waits."""
+        return timedelta(minutes=FETCH_RETRY_MINUTES[min(attempts, len(FETCH_RETRY_MINUTES)) - 1])
