@@ -4,6 +4,14 @@ from odoo import api, fields, models
 
 from .jesignexpert_api import PARAM
 
+# The connection to jesignexpert.com: for system administrators only.
+CONNECTION_FIELDS = (
+    "jesignexpert_environment",
+    "jesignexpert_sandbox_url",
+    "jesignexpert_shortcut",
+    "jesignexpert_secret",
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -13,15 +21,29 @@ class ResConfigSettings(models.TransientModel):
         "jesignexpert.com environment",
         default="production",
         config_parameter=PARAM % "environment",
+        groups="base.group_system",
     )
-    jesignexpert_sandbox_url = fields.Char("Sandbox URL", config_parameter=PARAM % "sandbox_url")
-    jesignexpert_shortcut = fields.Char("Integrator shortcut", config_parameter=PARAM % "shortcut")
+    jesignexpert_sandbox_url = fields.Char(
+        "Sandbox URL", config_parameter=PARAM % "sandbox_url", groups="base.group_system"
+    )
+    jesignexpert_shortcut = fields.Char(
+        "Integrator shortcut", config_parameter=PARAM % "shortcut", groups="base.group_system"
+    )
     # The secret is written, never read back into the form.
-    jesignexpert_secret = fields.Char("New integrator secret")
+    jesignexpert_secret = fields.Char("New integrator secret", groups="base.group_system")
     jesignexpert_secret_saved = fields.Boolean("A secret is saved", compute="_compute_jesignexpert_secret_saved")
     jesignexpert_firm_id = fields.Many2one(
         "jesignexpert.firm", "Linked cabinet", compute="_compute_jesignexpert_firm_id"
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        """Odoo hands the value of every configuration parameter to whoever
+        asks for the settings' defaults, portal users included: the
+        connection's stay with system administrators."""
+        if not self.env.is_system():
+            fields_list = [name for name in fields_list if name not in CONNECTION_FIELDS]
+        return super().default_get(fields_list)
 
     @api.depends("company_id")
     def _compute_jesignexpert_secret_saved(self):
