@@ -13,6 +13,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionCase, blank_pdf, cdd_contract, signed_transaction
 
@@ -34,7 +35,7 @@ class TestSecurity(CollectionCase):
         cls.company_b = cls.env["res.company"].create({"name": "Petit Industrie SAS"})
         in_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
         cls.colleague = new_test_user(cls.env, "sec_colleague", groups=f"base.group_user,{INITIATE}")
-        cls.withdrawn = new_test_user(cls.env, "sec_withdrawn", groups=f"base.group_user,{INITIATE},{HR_MANAGER}")
+        cls.withdrawn = new_test_user(cls.env, "sec_withdrawn", groups=f"base.group_user,{INITIATE}")
         cls.withdrawn.jesignexpert_initiate = False  # as an administrator does on the user form
         cls.manager_a = new_test_user(cls.env, "sec_manager_a", groups=f"base.group_user,{MANAGE}")
         cls.user_b = new_test_user(cls.env, "sec_user_b", groups=f"base.group_user,{INITIATE},{HR_MANAGER}", **in_b)
@@ -50,10 +51,12 @@ class TestSecurity(CollectionCase):
             office="Cabinet Petit & Associés",
         )
 
-    def as_(self, records, user):
-        """``records`` as ``user`` sees them in a new request."""
+    def as_(self, records, user, companies=None):
+        """``records`` as ``user`` sees them in a new request (with
+        ``companies`` selected, else all theirs)."""
         self.env.invalidate_all()
-        return records.with_user(user)
+        records = records.with_user(user)
+        return records.with_context(allowed_company_ids=companies.ids) if companies else records
 
     def remote(self, collection):
         return self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
@@ -118,16 +121,17 @@ class TestSecurity(CollectionCase):
         signers_a = self.contract.jesignexpert_collection_ids.signer_ids
         signers_b = self.collection_of_b().signer_ids
         Signer = self.env[SIGNER]
-        for user, visible in (
-            (self.colleague, Signer),  # an initiator: their own collections' only
-            (self.user_b, Signer),
-            (self.initiator, signers_a),
-            (self.manager_a, signers_a),  # a manager: the company's
-            (self.admin, signers_a),
-            (self.manager_b, signers_b),
+        for user, companies, visible in (
+            (self.colleague, None, Signer),  # an initiator: their own collections' only
+            (self.user_b, None, Signer),
+            (self.initiator, None, signers_a),
+            (self.manager_a, None, signers_a),  # a manager: the company's
+            (self.admin, self.company, signers_a),
+            (self.admin, None, signers_a | signers_b),  # who created company B, so may work in it
+            (self.manager_b, None, signers_b),
         ):
-            with self.subTest(user=user.login):
-                as_user = self.as_(Signer, user)
+            with self.subTest(user=user.login, companies=companies and companies.name):
+                as_user = self.as_(Signer, user, companies)
                 self.assertEqual(as_user.search([]), visible)
                 found = as_user.search_read([], ["name", "email", "phone"])
                 self.assertEqual({row["email"] for row in found}, set(visible.mapped("email")))
@@ -226,7 +230,9 @@ class TestSecurity(CollectionCase):
                     "jse_id": tid,
                     "state": "sent",
                     "page_count": 1,
-                    "signer_ids": [Command.create({"sequence": 1, "name": "Marc Langlois", "email": "marc@example.com"})],
+                    "signer_ids": [
+                        Command.create({"sequence": 1, "name": "Marc Langlois", "email": "marc@example.com"})
+                    ],
                 }
             )
         )
@@ -258,16 +264,22 @@ class TestSecurity(CollectionCase):
             (b"<html>not a PDF</html>", "Only PDF documents can be signed"),
             (b"%PDF-1.7\n1 0 obj truncated", "is not a readable PDF"),
         ):
-            with self.subTest(content=content), patch.object(HrContract, "_jesignexpert_pdf", return_value=content):
-                with self.assertRaisesRegex(ValidationError, message):
-                    self.open_wizard(user=self.initiator)
-        self.assertFalse(self.env[WIZARD].with_user(self.initiator).search([]))
-        # In French for a French-speaking user.
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.initiator.lang = "fr_FR"
-        with patch.object(HrContract, "_jesignexpert_pdf", return_value=b"<html/>"):
-            with self.assertRaisesRegex(ValidationError, "Seuls les documents PDF"):
+            with (
+                self.subTest(content=content),
+                patch.object(HrContract, "_jesignexpert_pdf", return_value=content),
+                mute_logger("pypdf._reader"),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
                 self.open_wizard(user=self.initiator)
+        self.assertFalse(self.env[WIZARD].with_user(self.initiator).search([]))
+        # In French for a French-speaking user (whose requests carry their language).
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.contract.with_context(lang="fr_FR")
+        with (
+            patch.object(HrContract, "_jesignexpert_pdf", return_value=b"<html/>"),
+            self.assertRaisesRegex(ValidationError, "Seuls les documents PDF"),
+        ):
+            self.open_wizard(contract=french, user=self.initiator)
 
     def test_7_a_failure_after_the_draft_exists_leaves_no_orphan(self):
         before = self.transactions()
@@ -291,9 +303,7 @@ class TestSecurity(CollectionCase):
             with self.subTest(user=user.login):
                 self.assertFalse(set(self.as_(Settings, user).default_get(names)) & set(names))
         values = self.as_(Settings, self.admin).default_get(names)
-        self.assertEqual(
-            (values["jesignexpert_shortcut"], values["jesignexpert_environment"]), ("sandbox", "sandbox")
-        )
+        self.assertEqual((values["jesignexpert_shortcut"], values["jesignexpert_environment"]), ("sandbox", "sandbox"))
 
 
 @tagged("post_install", "-at_install")
