@@ -136,6 +136,7 @@ class HrContract(models.Model):
 
     def action_jesignexpert_edit_clause(self):
         self.ensure_one()
+        self.check_access("read")  # before the clause's copy is made as superuser
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Signature clause"),

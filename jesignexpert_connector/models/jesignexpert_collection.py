@@ -15,6 +15,14 @@ from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
 _logger = logging.getLogger(__name__)
 
 
+def _delete_quietly(client, tid):
+    """Deletes a draft after a failure, which stays the error to report."""
+    try:
+        client.delete_transaction(tid)
+    except jse.JseError:
+        _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
+
+
 def _from_ms(value):
     return value and datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)
 
@@ -280,12 +288,14 @@ class JesignexpertCollection(models.Model):
 
     def action_open_jesignexpert(self):
         self.ensure_one()
+        self.check_access("read")
         return {"type": "ir.actions.act_url", "url": self.jse_url, "target": "new"}
 
     def action_refresh(self):
         """Asks jesignexpert.com now, as the sync does, signed document included.
         What could not be done is said in a notification (an error would undo
         the news taken)."""
+        self.check_access("read")  # one's own collections, or the company's for managers
         api = self.env["jesignexpert.api"]
         problems = []
         for collection in self:
@@ -332,6 +342,7 @@ class JesignexpertCollection(models.Model):
         """Stops a collection in progress, as jesignexpert.com has it now: a
         draft is deleted there, a sent one is cancelled (its signers can no
         longer sign)."""
+        self.check_access("read")  # one's own collections, or the company's for managers
         api = self.env["jesignexpert.api"]
         for collection in self:
             if collection.state not in ("draft", "prepared", "sent"):
@@ -405,10 +416,7 @@ class JesignexpertCollection(models.Model):
                     )
                 url = client.save_draft(tid)
             except Exception:
-                try:
-                    client.delete_transaction(tid)
-                except jse.JseError:
-                    _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
+                _delete_quietly(client, tid)
                 raise
             if not url:  # the draft is made: asking for its page may fail, the draft stays
                 try:
@@ -416,3 +424,13 @@ class JesignexpertCollection(models.Model):
                 except jse.JseError as error:
                     _logger.info("jesignexpert.com draft %s: its page could not be asked (%s)", tid, error)
         return tid, url
+
+    @api.model
+    def _delete_draft_on_jesignexpert(self, firm, access, tid):
+        """Deletes the draft just made when Odoo failed after it: nothing
+        half-made is left on jesignexpert.com."""
+        try:
+            with firm._client(access) as client:
+                _delete_quietly(client, tid)
+        except Exception:  # the failure being raised matters more
+            _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid, exc_info=True)

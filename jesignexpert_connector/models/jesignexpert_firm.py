@@ -116,10 +116,12 @@ class JesignexpertFirm(models.Model):
 
     def action_link_again(self):
         self.ensure_one()
+        self.check_access("read")
         return self._action_start_link(self.company_id, "firm", f"/odoo/action-{self._action_xmlid()}/{self.id}")
 
     def action_link_my_access(self):
         self.ensure_one()
+        self.check_access("read")
         return self._action_start_link(self.company_id, "user", f"/odoo/action-{self._action_xmlid()}/{self.id}")
 
     def action_link_account(self):
@@ -175,6 +177,7 @@ class JesignexpertFirm(models.Model):
     def action_unlink_firm(self):
         if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(self.env._("Only jesignexpert.com managers may unlink a cabinet."))
+        self.check_access("write")  # their companies' cabinets only
         for firm in self:
             firm.sudo().write({"active": False, "state": "revoked"})
             firm.message_post(body=self.env._("Cabinet unlinked by %s.", self.env.user.name))
@@ -290,7 +293,10 @@ class JesignexpertFirm(models.Model):
         }
 
     def action_test_connection(self):
+        """Initiators and managers of the cabinet's company only: the check
+        speaks with the company's tokens and may mark the cabinet expired."""
         self.ensure_one()
+        self.check_access("read")
         ok, message = self._check_connection(self.env.user)
         return {
             "type": "ir.actions.client",
@@ -308,6 +314,7 @@ class JesignexpertFirm(models.Model):
         as the scheduled sync does."""
         if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(self.env._("Only jesignexpert.com managers may synchronise a cabinet."))
+        self.check_access("write")  # their companies' cabinets only
         self.env["jesignexpert.sync"]._run(monotonic() + 60, firms=self)
         return {
             "type": "ir.actions.client",

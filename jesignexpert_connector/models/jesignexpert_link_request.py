@@ -1,6 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -12,6 +13,9 @@ from ..jse import client as jse
 
 LINK_TTL = timedelta(minutes=10)
 RETURN_ROUTE = "/jesignexpert/link/return"
+# The state the browser brings back: "<request id>.<nonce>" (ASCII digits,
+# within PostgreSQL's integer; the nonce as secrets.token_urlsafe makes it).
+STATE_RE = re.compile(r"([0-9]{1,9})\.([A-Za-z0-9_-]{1,100})")
 
 
 class JesignexpertLinkRequest(models.Model):
@@ -64,11 +68,13 @@ class JesignexpertLinkRequest(models.Model):
         attempt minutes ago, then fetches and stores the tokens.  Returns the
         URL to go back to; raises UserError (and changes nothing) otherwise."""
         _ = self.env._
-        rid, _dot, nonce = (state or "").partition(".")
-        request = self.sudo().browse(int(rid)).exists() if rid.isdigit() else self.sudo()
-        # Compare every secret in constant time, whatever the record.
-        valid = hmac.compare_digest(request.nonce or "", nonce) & hmac.compare_digest(
-            request.id_request or "", id_request or ""
+        match = STATE_RE.fullmatch(state or "")
+        request = self.sudo().browse(int(match[1])).exists() if match else self.sudo()
+        nonce = match[2] if match else ""
+        # Compare every secret in constant time, whatever the record (as
+        # bytes: whatever the browser sent, even what is not ASCII).
+        valid = hmac.compare_digest((request.nonce or "").encode(), nonce.encode()) & hmac.compare_digest(
+            (request.id_request or "").encode(), str(id_request or "").encode()
         )
         if not request or not valid:
             raise UserError(_("This link is not valid: start again from Odoo."))

@@ -1,6 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 
 COMPANY_NAME = '<span data-jse-var="company_name">Dénomination sociale</span>'
@@ -87,8 +88,12 @@ class JesignexpertSignatureClause(models.Model):
 
     def action_save_and_publish(self):
         """ "Save and publish in the clause library": the company's future
-        contracts start from this clause; existing contracts keep theirs."""
+        contracts start from this clause; existing contracts keep theirs.
+        Only contract administrators publish, in their own companies."""
         self.ensure_one()
+        if not self.env.user.has_group("hr_contract.group_hr_contract_manager"):
+            raise AccessError(self.env._("Only contract administrators may publish a clause in the library."))
+        self.check_access("write")  # the clause of one of the user's companies
         published = self.sudo().copy({"published": True, "contract_id": False})
         self.company_id.sudo().jesignexpert_clause_id = published
         return {"type": "ir.actions.act_window_close"}

@@ -6,6 +6,16 @@ from odoo.exceptions import AccessError
 from ..jse import client as jse
 from .jesignexpert_api import PARAM
 
+# The connection to jesignexpert.com: for system administrators only.
+CONNECTION_FIELDS = (
+    "jesignexpert_environment",
+    "jesignexpert_sandbox_url",
+    "jesignexpert_production_url",
+    "jesignexpert_preproduction_url",
+    "jesignexpert_shortcut",
+    "jesignexpert_secret",
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -15,23 +25,41 @@ class ResConfigSettings(models.TransientModel):
         "jesignexpert.com environment",
         default="production",
         config_parameter=PARAM % "environment",
+        groups="base.group_system",
     )
-    jesignexpert_sandbox_url = fields.Char("Sandbox URL", config_parameter=PARAM % "sandbox_url")
+    jesignexpert_sandbox_url = fields.Char(
+        "Sandbox URL", config_parameter=PARAM % "sandbox_url", groups="base.group_system"
+    )
+    jesignexpert_shortcut = fields.Char(
+        "Integrator shortcut", config_parameter=PARAM % "shortcut", groups="base.group_system"
+    )
     jesignexpert_production_url = fields.Char(
-        "Production API address", config_parameter=PARAM % "url_production", default=jse.ENVIRONMENTS["production"]
+        "Production API address",
+        config_parameter=PARAM % "url_production",
+        default=jse.ENVIRONMENTS["production"],
+        groups="base.group_system",
     )
     jesignexpert_preproduction_url = fields.Char(
         "Pre-production API address",
         config_parameter=PARAM % "url_preproduction",
         default=jse.ENVIRONMENTS["preproduction"],
+        groups="base.group_system",
     )
-    jesignexpert_shortcut = fields.Char("Integrator shortcut", config_parameter=PARAM % "shortcut")
     # The secret is written, never read back into the form.
-    jesignexpert_secret = fields.Char("New integrator secret")
+    jesignexpert_secret = fields.Char("New integrator secret", groups="base.group_system")
     jesignexpert_secret_saved = fields.Boolean("A secret is saved", compute="_compute_jesignexpert_secret_saved")
     jesignexpert_firm_id = fields.Many2one(
         "jesignexpert.firm", "Linked cabinet", compute="_compute_jesignexpert_firm_id"
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        """Odoo hands the value of every configuration parameter to whoever
+        asks for the settings' defaults, portal users included: the
+        connection's stay with system administrators."""
+        if not self.env.is_system():
+            fields_list = [name for name in fields_list if name not in CONNECTION_FIELDS]
+        return super().default_get(fields_list)
 
     @api.depends("company_id")
     def _compute_jesignexpert_secret_saved(self):

@@ -8,4 +8,5 @@ from . import test_contract_document
 from . import test_jesignexpert_api
 from . import test_jesignexpert_firm
 from . import test_jesignexpert_link
+from . import test_security
 from . import test_translations

@@ -134,11 +134,12 @@ class TestCollectionWizard(CollectionCase):
         )
         with self.assertRaises(AccessError):
             self.open_wizard(user=outsider)
-        # Even a wizard made by hand for that contract sends nothing.
+        # A wizard made by hand for that contract is refused; another user's sends nothing.
         wizards = self.env["jesignexpert.collection.wizard"]
-        forged = wizards.with_user(outsider).create(wizards._prepare(self.contract))
         with self.assertRaises(AccessError):
-            forged.action_confirm()
+            wizards.with_user(outsider).create(wizards._prepare(self.contract))
+        with self.assertRaises(AccessError):
+            self.open_wizard().with_user(outsider).action_confirm()
         self.assertEqual(self.transactions(), before, "nothing was sent to jesignexpert.com")
         self.open_wizard().action_confirm()
         self.assertFalse(self.env["jesignexpert.collection"].with_user(outsider).search([]))

@@ -5,9 +5,10 @@ import io
 
 from markupsafe import Markup
 from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import html_escape
 
@@ -16,6 +17,9 @@ from ..jse import client as jse
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
+# The document sent is the one Odoo chooses (_document_source): no client
+# sets it, nor moves the wizard to another contract.
+DOCUMENT_FIELDS = ("pdf", "pdf_name", "pdf_pages", "pdf_size")
 
 
 class JesignexpertCollectionWizard(models.TransientModel):
@@ -46,16 +50,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
 
     @api.model
     def _prepare(self, contract):
-        """The wizard's values for ``contract``: its PDF, its signers, the defaults."""
-        pdf = contract._jesignexpert_pdf()
+        """The wizard's values for ``contract``: its signers, the defaults
+        (its document is set by create)."""
         company = contract.company_id
         return {
             "contract_id": contract.id,
             "title": (contract.name or "")[: jse.TITLE_MAX],
-            "pdf": base64.b64encode(pdf),
-            "pdf_name": f"{contract.name}.pdf",
-            "pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages),
-            "pdf_size": self.env._("%s KB", max(1, round(len(pdf) / 1024))),
             "line_ids": [
                 Command.create(
                     {
@@ -73,6 +73,60 @@ class JesignexpertCollectionWizard(models.TransientModel):
             "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
             "message": DEFAULT_MESSAGE,
         }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A wizard only for a contract the user may send, with the document
+        Odoo chooses for it."""
+        if any(name in vals for vals in vals_list for name in DOCUMENT_FIELDS):
+            raise AccessError(self._document_refused())
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            contract = self.env["hr.contract"].browse(vals.get("contract_id"))
+            if contract:
+                contract._jesignexpert_check_can_sign()
+                vals.update(self._document_values(*self._document_source(contract)))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if any(name in vals for name in (*DOCUMENT_FIELDS, "contract_id")):
+            raise AccessError(self._document_refused())
+        return super().write(vals)
+
+    def _document_refused(self):
+        return self.env._("The document to sign is the one Odoo prepares from the contract: it cannot be replaced.")
+
+    @api.model
+    def _document_source(self, contract):
+        """The document to sign and its file name, chosen here, never taken
+        from the client: the contract rendered by Odoo's report engine.  (A
+        PDF attached to the contract, or uploaded, would be chosen here too,
+        after checking the user's access to it.)"""
+        return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+
+    @api.model
+    def _document_values(self, pdf, filename):
+        return {
+            "pdf": base64.b64encode(pdf),
+            "pdf_name": filename,
+            "pdf_pages": self._check_document(pdf, filename),
+            "pdf_size": self.env._("%s KB", max(1, round(len(pdf) / 1024))),
+        }
+
+    @api.model
+    def _check_document(self, pdf, filename):
+        """Refuses, in the user's words, what jesignexpert.com would not sign:
+        an empty file, not a PDF, too large, or a PDF that cannot be read.
+        Returns its number of pages."""
+        try:
+            jse.check_pdf(pdf, filename)
+            return len(PdfReader(io.BytesIO(pdf)).pages)
+        except jse.JseValidationError as error:
+            raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
+        except (PyPdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
+            ) from None
 
     @api.depends("mail_sender", "mail_subject", "message", "line_ids.name")
     def _compute_email_preview(self):
@@ -119,12 +173,14 @@ class JesignexpertCollectionWizard(models.TransientModel):
         }
 
     def action_next(self):
+        self.check_access("write")  # the creator's wizard only
         self._check_step()
         order = [key for key, _label in STEPS]
         self.step = order[order.index(self.step) + 1]
         return self._reopen()
 
     def action_back(self):
+        self.check_access("write")
         order = [key for key, _label in STEPS]
         self.step = order[max(0, order.index(self.step) - 1)]
         return self._reopen()
@@ -134,6 +190,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
     def action_confirm(self):
         """Creates the draft on jesignexpert.com and opens its page there."""
         self.ensure_one()
+        self.check_access("write")  # the creator's wizard only
         for step in ("document", "signers", "sending"):
             self.step = step
             self._check_step()
@@ -147,15 +204,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
             drafter = firm.linked_by_id
         if not access:
             raise UserError(self._confirmers_message(firm))
-        pdf = base64.b64decode(self.pdf)
-        boxes = pdf_slots.find_slot_boxes(pdf)
+        pdf = base64.b64decode(self.pdf or b"")
+        pages = self._check_document(pdf, self.pdf_name)
         lines = self.line_ids.sorted("sequence")
-        fields_ = [
-            jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
-            if n in boxes
-            else jse.SignField(order=n, page=-1, x=40, y=40)
-            for n in range(1, len(lines) + 1)
-        ]
         request = {
             "title": self.title,
             "message": self.message or "",
@@ -164,17 +215,55 @@ class JesignexpertCollectionWizard(models.TransientModel):
             "invitation_mode": self.invitation_mode,
             "pdf": pdf,
             "filename": self.pdf_name,
-            "fields": fields_,
+            "fields": self._sign_fields(pdf, len(lines)),
             "signers": [
                 {"order": n, "name": line.name, "email": line.email, "phone": line.phone or ""}
                 for n, line in enumerate(lines, start=1)
             ],
         }
         api = self.env["jesignexpert.api"]
+        collections = self.env["jesignexpert.collection"]
         try:
-            tid, url = self.env["jesignexpert.collection"]._create_on_jesignexpert(contract, firm, access, request)
+            tid, url = collections._create_on_jesignexpert(contract, firm, access, request)
         except jse.JseError as error:
             raise api._user_error(error) from None
+        try:
+            # Whatever fails in Odoo from here on (a write, the chatter) must
+            # not leave the draft alone on jesignexpert.com.
+            with self.env.cr.savepoint():
+                collection = self._record_collection(contract, firm, drafter, tid, url, pages, request["signers"])
+        except Exception:
+            collections._delete_draft_on_jesignexpert(firm, access, tid)
+            raise
+        if not url:  # jesignexpert.com did not say where: the collection's form has the button
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": collection._name,
+                "res_id": collection.id,
+                "view_mode": "form",
+                "target": "current",
+            }
+        # The browser goes to the draft's page, where a collaborator checks and sends it.
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _sign_fields(self, pdf, count):
+        """One signature field per signer, on its slot's box (else at the foot
+        of the last page)."""
+        try:
+            boxes = pdf_slots.find_slot_boxes(pdf)
+        except (PyPdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=self.pdf_name, error=error)
+            ) from None
+        return [
+            jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
+            if n in boxes
+            else jse.SignField(order=n, page=-1, x=40, y=40)
+            for n in range(1, count + 1)
+        ]
+
+    def _record_collection(self, contract, firm, drafter, tid, url, pages, signers):
+        """The collection in Odoo of the draft just made, and the notes."""
         collection = (
             self.env["jesignexpert.collection"]
             .sudo()
@@ -187,12 +276,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
                     "drafted_with_id": drafter.id,
                     "jse_id": tid,
                     "jse_url": url,
-                    "page_count": self.pdf_pages,
+                    "page_count": pages,
                     "signer_ids": [
                         Command.create(
                             {"sequence": s["order"], "name": s["name"], "email": s["email"], "phone": s["phone"]}
                         )
-                        for s in request["signers"]
+                        for s in signers
                     ],
                 }
             )
@@ -202,16 +291,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             note += " " + self._confirmers_message(firm)
         collection.message_post(body=note)
         contract.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
-        # The browser goes to the draft's page, where a collaborator checks and sends it.
-        if not url:  # jesignexpert.com did not say where: the collection's form has the button
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": collection._name,
-                "res_id": collection.id,
-                "view_mode": "form",
-                "target": "current",
-            }
-        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+        return collection
 
     def _confirmers_message(self, firm):
         names = ", ".join(sorted(set(firm.sudo().access_ids.filtered(lambda a: not a.expired).mapped("user_id.name"))))
