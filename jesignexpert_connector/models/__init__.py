@@ -13,3 +13,4 @@ from . import report_jesignexpert_contract
 from . import jesignexpert_signer
 from . import jesignexpert_sync
 from . import jesignexpert_collection
+from . import jesignexpert_draft

@@ -15,14 +15,6 @@ from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
 _logger = logging.getLogger(__name__)
 
 
-def _delete_quietly(client, tid):
-    """Deletes a draft after a failure, which stays the error to report."""
-    try:
-        client.delete_transaction(tid)
-    except jse.JseError:
-        _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
-
-
 def _from_ms(value):
     return value and datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)
 
@@ -393,44 +385,3 @@ class JesignexpertCollection(models.Model):
                 return status
             client.cancel_transaction(self.jse_id)
         return "cancelled"
-
-    @api.model
-    def _create_on_jesignexpert(self, contract, firm, access, request):
-        """Creates the draft on jesignexpert.com: transaction, document with one
-        signature field per signer on its slot's box, signers in order.  If a
-        step fails, the transaction is deleted: nothing half-made is left.
-        Returns (transaction id, page URL)."""
-        with firm._client(access) as client:
-            tid = client.create_transaction(
-                request["title"],
-                request["message"],
-                request["mail_sender"],
-                request["mail_subject"],
-                invitation_mode=request["invitation_mode"],
-            )
-            try:
-                client.upload_file(tid, 1, request["pdf"], request["filename"], request["fields"])
-                for signer in request["signers"]:
-                    client.add_signatory(
-                        tid, signer["name"], signer["email"], signer["order"], [signer["order"]], phone=signer["phone"]
-                    )
-                url = client.save_draft(tid)
-            except Exception:
-                _delete_quietly(client, tid)
-                raise
-            if not url:  # the draft is made: asking for its page may fail, the draft stays
-                try:
-                    url = client.get_transaction(tid).url
-                except jse.JseError as error:
-                    _logger.info("jesignexpert.com draft %s: its page could not be asked (%s)", tid, error)
-        return tid, url
-
-    @api.model
-    def _delete_draft_on_jesignexpert(self, firm, access, tid):
-        """Deletes the draft just made when Odoo failed after it: nothing
-        half-made is left on jesignexpert.com."""
-        try:
-            with firm._client(access) as client:
-                _delete_quietly(client, tid)
-        except Exception:  # the failure being raised matters more
-            _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid, exc_info=True)

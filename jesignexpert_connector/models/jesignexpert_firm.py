@@ -336,6 +336,7 @@ class JesignexpertFirm(models.Model):
             except Exception:  # one cabinet's trouble must not stop the others
                 _logger.exception("jesignexpert.com check of cabinet %s failed", firm.id)
         self.sudo().search([("state", "=", "linked")])._remind_before_lapse()
+        self.env["jesignexpert.draft"]._purge_orphans()
         self.env["jesignexpert.link.request"]._purge()
 
     def _remind_before_lapse(self):

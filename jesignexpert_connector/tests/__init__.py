@@ -1,6 +1,7 @@
 from . import test_clause_tour
 from . import test_collection_concurrency
 from . import test_collection_sync
+from . import test_collection_replay
 from . import test_sync_robustness
 from . import test_collection_tour
 from . import test_collection_wizard

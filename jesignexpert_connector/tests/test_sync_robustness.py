@@ -119,7 +119,7 @@ class TestSyncRobustness(CollectionCase):
         cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_sync")
         cron, progress = cron._add_progress()
         with patch.object(model, "_apply", broken_for_mine):
-            self.env["jesignexpert.sync"].with_context(cron.env.context)._cron_sync(auto_commit=False)
+            self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
         self.assertTrue(theirs.signed_attachment_id, "the other cabinet's contract came home")
         self.assertFalse(mine.signed_attachment_id)
         self.assertIn("Unexpected error during the synchronisation: RuntimeError", self.firm.sync_error)
@@ -148,7 +148,7 @@ class TestSyncRobustness(CollectionCase):
         ):
             for _batch in range(4):
                 cron, progress = cron._add_progress()
-                self.env["jesignexpert.sync"].with_context(cron.env.context)._cron_sync(auto_commit=False)
+                self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
                 batches.append((progress.done, progress.remaining))
                 if not progress.remaining:
                     break

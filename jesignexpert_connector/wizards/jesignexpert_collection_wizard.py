@@ -14,6 +14,7 @@ from odoo.tools import html_escape
 
 from .. import pdf_slots
 from ..jse import client as jse
+from ..models.jesignexpert_sync import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
@@ -222,9 +223,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
             ],
         }
         api = self.env["jesignexpert.api"]
-        collections = self.env["jesignexpert.collection"]
+        drafts = self.env["jesignexpert.draft"]
         try:
-            tid, url = collections._create_on_jesignexpert(contract, firm, access, request)
+            tid, url = drafts._make(self, firm, access, request)
         except jse.JseError as error:
             raise api._user_error(error) from None
         try:
@@ -232,9 +233,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
             # not leave the draft alone on jesignexpert.com.
             with self.env.cr.savepoint():
                 collection = self._record_collection(contract, firm, drafter, tid, url, pages, request["signers"])
+        except CONCURRENT_UPDATE:
+            raise  # Odoo replays the request, which takes this draft again
         except Exception:
-            collections._delete_draft_on_jesignexpert(firm, access, tid)
+            drafts._delete_draft(firm, access, tid)
             raise
+        drafts._taken(tid)
         if not url:  # jesignexpert.com did not say where: the collection's form has the button
             return {
                 "type": "ir.actions.act_window",

@@ -1,0 +1,160 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Making a draft collection on jesignexpert.com, once per confirmation.
+
+Odoo replays a request that met a serialization failure: everything the
+request wrote in its database transaction is undone, but not what it made on
+jesignexpert.com.  So each draft is journaled, as soon as jesignexpert.com
+gives its id, on a database connection of its own that commits at once: the
+replay finds the draft its first try made and takes it instead of making a
+second one.  A journaled draft that no collection took (the confirmation
+failed for good) is deleted by the daily check.
+"""
+
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, models, sql_db
+
+from ..jse import client as jse
+
+_logger = logging.getLogger(__name__)
+
+# A journaled draft that no collection took after this long is an orphan.
+ORPHAN_AFTER = timedelta(hours=1)
+
+
+def delete_quietly(client, tid):
+    """Deletes a draft after a failure, which stays the error to report."""
+    try:
+        client.delete_transaction(tid)
+    except jse.JseError:
+        _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
+
+
+class JesignexpertDraft(models.Model):
+    _name = "jesignexpert.draft"
+    _description = "Draft being made on jesignexpert.com"
+
+    # Plain integers, no foreign keys: rows are written on a connection of
+    # their own while the request may hold locks on the wizard or the cabinet.
+    wizard_ref = fields.Integer("Wizard", required=True, index=True)
+    firm_ref = fields.Integer("Cabinet", required=True)
+    jse_id = fields.Char("jesignexpert.com id", required=True)
+
+    @contextmanager
+    def _outside(self):
+        """This model on a connection of its own, committed on leaving: what
+        it writes survives a rollback (and a replay) of the request."""
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})[self._name]
+
+    # ------------------------------------------------------------ making --
+
+    @api.model
+    def _make(self, wizard, firm, access, request):
+        """The draft of ``wizard``'s confirmation: the one a previous try of
+        this very confirmation made, when complete, else a new one.  Returns
+        (transaction id, page URL)."""
+        with firm._client(access) as client:
+            found = self._previous_draft(client, wizard, len(request["signers"]))
+            if found:
+                return found
+            return self._create_draft(client, wizard, firm, request)
+
+    @api.model
+    def _previous_draft(self, client, wizard, signers):
+        """(id, URL) of the draft an earlier try of this confirmation made, if
+        it is complete; an incomplete one is deleted."""
+        with self._outside() as journal:
+            tids = journal.search([("wizard_ref", "=", wizard.id)]).mapped("jse_id")
+        found = None
+        for tid in tids:
+            try:
+                transaction = client.get_transaction(tid)
+            except jse.JseNotFound:
+                transaction = None
+            complete = (
+                transaction
+                and transaction.status in jse.DRAFT_STATUSES
+                and transaction.documents
+                and len(transaction.signatories) == signers
+            )
+            if complete and not found:
+                found = (tid, transaction.url)
+                continue
+            if transaction:
+                delete_quietly(client, tid)
+            self._forget(tid)
+        return found
+
+    @api.model
+    def _create_draft(self, client, wizard, firm, request):
+        """Transaction, document with one signature field per signer, signers
+        in order, draft.  If a step fails, the transaction is deleted."""
+        tid = client.create_transaction(
+            request["title"],
+            request["message"],
+            request["mail_sender"],
+            request["mail_subject"],
+            invitation_mode=request["invitation_mode"],
+        )
+        with self._outside() as journal:
+            journal.create({"wizard_ref": wizard.id, "firm_ref": firm.id, "jse_id": tid})
+        try:
+            client.upload_file(tid, 1, request["pdf"], request["filename"], request["fields"])
+            for signer in request["signers"]:
+                client.add_signatory(
+                    tid, signer["name"], signer["email"], signer["order"], [signer["order"]], phone=signer["phone"]
+                )
+            url = client.save_draft(tid)
+        except Exception:
+            delete_quietly(client, tid)
+            self._forget(tid)
+            raise
+        if not url:  # the draft is made: asking for its page may fail, the draft stays
+            try:
+                url = client.get_transaction(tid).url
+            except jse.JseError as error:
+                _logger.info("jesignexpert.com draft %s: its page could not be asked (%s)", tid, error)
+        return tid, url
+
+    @api.model
+    def _taken(self, tid):
+        """A collection took the draft: its journal line goes once that is
+        committed (until then, a replay must still find it)."""
+        self.env.cr.postcommit.add(lambda: self._forget(tid))
+
+    @api.model
+    def _forget(self, tid):
+        with self._outside() as journal:
+            journal.search([("jse_id", "=", tid)]).unlink()
+
+    @api.model
+    def _delete_draft(self, firm, access, tid):
+        """Deletes the draft just made when Odoo failed after it for good:
+        nothing half-made is left on jesignexpert.com."""
+        try:
+            with firm._client(access) as client:
+                delete_quietly(client, tid)
+            self._forget(tid)
+        except Exception:  # the failure being raised matters more
+            _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid, exc_info=True)
+
+    @api.model
+    def _purge_orphans(self):
+        """Daily: drafts journaled long ago that no collection took (their
+        confirmation failed for good) are deleted on jesignexpert.com."""
+        old = self.sudo().search([("create_date", "<", fields.Datetime.now() - ORPHAN_AFTER)])
+        taken = set(
+            self.env["jesignexpert.collection"].sudo().search([("jse_id", "in", old.mapped("jse_id"))]).mapped("jse_id")
+        )
+        firms = self.env["jesignexpert.firm"].sudo().with_context(active_test=False)
+        for line in old:
+            firm = firms.browse(line.firm_ref).exists()
+            access = firm and firm._usable_accesses()[:1]
+            if line.jse_id not in taken and access:
+                with firm._client(access) as client:
+                    delete_quietly(client, line.jse_id)
+            line.unlink()
