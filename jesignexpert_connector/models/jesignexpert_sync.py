@@ -116,8 +116,11 @@ class JesignexpertSync(models.AbstractModel):
             with self._isolated(group, "sync"):
                 if not self._sync_cabinet(group, deadline, report):
                     report.remaining += 1
-        self._fetch_due(deadline, report)
-        self._remind_unfetched()
+        if firms is None:
+            self._fetch_due(deadline, report)
+            self._remind_unfetched()
+        else:  # a manager's "Synchronise now": their cabinet's documents only
+            self._fetch_due(deadline, report, firms.company_id)
         self._commit()
         return report
 
@@ -268,21 +271,17 @@ class JesignexpertSync(models.AbstractModel):
     # --------------------------------------------------- signed documents --
 
     @api.model
-    def _fetch_due(self, deadline, report):
+    def _fetch_due(self, deadline, report, companies=None):
         """Tries again the signed documents that could not be fetched, when
         their wait is over, with their cabinet's usable accesses."""
-        due = (
-            self.env["jesignexpert.collection"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "signed"),
-                    ("signed_attachment_id", "=", False),
-                    ("next_fetch_on", "<=", fields.Datetime.now()),
-                ],
-                order="next_fetch_on",
-            )
-        )
+        domain = [
+            ("state", "=", "signed"),
+            ("signed_attachment_id", "=", False),
+            ("next_fetch_on", "<=", fields.Datetime.now()),
+        ]
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
+        due = self.env["jesignexpert.collection"].sudo().search(domain, order="next_fetch_on")
         for firm, collections in due.grouped(lambda c: c._firm()).items():
             if monotonic() > deadline:
                 report.remaining += len(collections)
@@ -300,8 +299,8 @@ class JesignexpertSync(models.AbstractModel):
                         with self.env.cr.savepoint():
                             rate_limited = try_lock(collection) and collection._fetch(client)
                         self._commit()
-                        if rate_limited:
-                            raise rate_limited
+                        if rate_limited:  # the cabinet's other documents wait as well
+                            break
 
     @api.model
     def _remind_unfetched(self):
