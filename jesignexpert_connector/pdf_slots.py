@@ -72,3 +72,20 @@ def find_slot_boxes(pdf_bytes):
         if page_br == page:
             boxes[order] = SlotBox(order, page, x, y, x_br, y_br)
     return boxes
+
+
+def fields_at_the_foot(pdf_bytes, count, width, height, margin=36, gap=12):
+    """Where ``count`` signatures go on a PDF that has no slot box: side by
+    side at the foot of its last page, in as many rows as needed.  Returns
+    [(page, left, top)], page -1 meaning the last page (points from the
+    top-left corner)."""
+    last = PdfReader(io.BytesIO(pdf_bytes)).pages[-1]
+    page_width, page_height = float(last.mediabox.width), float(last.mediabox.height)
+    per_row = max(1, int((page_width - 2 * margin + gap) // (width + gap)))
+    rows = (count + per_row - 1) // per_row
+    spots = []
+    for n in range(count):
+        row, column = divmod(n, per_row)
+        top = page_height - margin - height - (rows - 1 - row) * (height + gap)
+        spots.append((-1, margin + column * (width + gap), max(0.0, top)))
+    return spots

@@ -55,6 +55,9 @@ USER_TOKEN_DAYS = 5
 ID_REQUEST_LENGTH = 30
 ID_REQUEST_ALPHABET = string.ascii_letters + string.digits
 INVITATION_MODES = ("sequential", "parallel")
+# ASSUMED: the room a signature takes on the page, in PDF points.
+SIGN_FIELD_WIDTH = 170
+SIGN_FIELD_HEIGHT = 42
 
 # ASSUMED: the statuses jesignexpert.com reports for a transaction and for a
 # signatory, with the label Odoo shows.  This is the one list of them: Odoo's

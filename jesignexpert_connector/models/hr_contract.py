@@ -91,8 +91,6 @@ class HrContract(models.Model):
                     "Electronic signature is not available on archived documents. Unarchive the document if needed."
                 )
             )
-        if not self.jesignexpert_template_id:
-            raise UserError(self.env._("Choose the contract's document template first (Document tab)."))
         firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if not firm or firm.state != "linked":
             raise RedirectWarning(

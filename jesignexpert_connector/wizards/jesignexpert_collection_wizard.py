@@ -18,9 +18,15 @@ from ..models.jesignexpert_sync import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
-# The document sent is the one Odoo chooses (_document_source): no client
-# sets it, nor moves the wizard to another contract.
-DOCUMENT_FIELDS = ("pdf", "pdf_name", "pdf_pages", "pdf_size")
+SOURCES = [
+    ("generated", "The contract's document"),
+    ("attachment", "A PDF attached to the contract"),
+    ("upload", "A PDF to upload"),
+]
+# The document sent is the one Odoo makes from the source chosen
+# (_document_source): no client sets it, nor moves the wizard to another contract.
+DOCUMENT_FIELDS = ("pdf", "pdf_name", "pdf_pages", "pdf_size", "fields_at_the_foot")
+SOURCE_FIELDS = ("document_source", "attachment_id", "upload", "upload_name")
 
 
 class JesignexpertCollectionWizard(models.TransientModel):
@@ -33,6 +39,21 @@ class JesignexpertCollectionWizard(models.TransientModel):
     contract_id = fields.Many2one("hr.contract", required=True, readonly=True)
     company_id = fields.Many2one(related="contract_id.company_id")
     title = fields.Char("Title of the collection", required=True)
+    document_source = fields.Selection(SOURCES, "Document to sign", required=True, default="generated")
+    attachment_id = fields.Many2one(
+        "ir.attachment",
+        "Attached PDF",
+        domain="[('res_model', '=', 'hr.contract'), ('res_id', '=', contract_id), "
+        "('mimetype', '=', 'application/pdf')]",
+    )
+    upload = fields.Binary("PDF to upload", attachment=False)
+    upload_name = fields.Char("Uploaded file name")
+    has_template = fields.Boolean("The contract has a document template", compute="_compute_has_template")
+    fields_at_the_foot = fields.Boolean(
+        "Signature fields placed by default",
+        readonly=True,
+        help="The document has no signature clause: each signer's field is placed at the foot of its last page.",
+    )
     pdf = fields.Binary("Document", readonly=True, attachment=False)
     pdf_name = fields.Char("File name", readonly=True)
     pdf_pages = fields.Integer("Pages", readonly=True)
@@ -54,9 +75,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
         """The wizard's values for ``contract``: its signers, the defaults
         (its document is set by create)."""
         company = contract.company_id
+        attached = self.env["ir.attachment"].search(self._attachment_domain(contract), limit=1, order="id desc")
+        source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
         return {
             "contract_id": contract.id,
             "title": (contract.name or "")[: jse.TITLE_MAX],
+            "document_source": source,
+            "attachment_id": attached.id if source == "attachment" else False,
             "line_ids": [
                 Command.create(
                     {
@@ -86,32 +111,73 @@ class JesignexpertCollectionWizard(models.TransientModel):
             contract = self.env["hr.contract"].browse(vals.get("contract_id"))
             if contract:
                 contract._jesignexpert_check_can_sign()
-                vals.update(self._document_values(*self._document_source(contract)))
+                document = self._document_source(
+                    contract,
+                    vals.get("document_source") or "generated",
+                    self.env["ir.attachment"].browse(vals.get("attachment_id")),
+                    vals.get("upload"),
+                    vals.get("upload_name"),
+                )
+                vals.update(self._document_values(*(document or ())))
         return super().create(vals_list)
 
     def write(self, vals):
         if any(name in vals for name in (*DOCUMENT_FIELDS, "contract_id")):
             raise AccessError(self._document_refused())
-        return super().write(vals)
+        res = super().write(vals)
+        if any(name in vals for name in SOURCE_FIELDS):
+            for wizard in self:  # the document follows the source chosen, read here
+                document = self._document_source(
+                    wizard.contract_id, wizard.document_source, wizard.attachment_id, wizard.upload, wizard.upload_name
+                )
+                super(JesignexpertCollectionWizard, wizard).write(self._document_values(*(document or ())))
+        return res
+
+    @api.depends("contract_id.jesignexpert_template_id")
+    def _compute_has_template(self):
+        for wizard in self:
+            wizard.has_template = bool(wizard.contract_id.jesignexpert_template_id)
+
+    @api.model
+    def _attachment_domain(self, contract):
+        return [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")]
 
     def _document_refused(self):
         return self.env._("The document to sign is the one Odoo prepares from the contract: it cannot be replaced.")
 
     @api.model
-    def _document_source(self, contract):
-        """The document to sign and its file name, chosen here, never taken
-        from the client: the contract rendered by Odoo's report engine.  (A
-        PDF attached to the contract, or uploaded, would be chosen here too,
-        after checking the user's access to it.)"""
-        return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+    def _document_source(self, contract, source, attachment, upload, upload_name):
+        """The document to sign and its file name, made here from the source
+        chosen, never taken as the client sends it: the contract rendered by
+        Odoo's report engine, a PDF attached to this contract (which the user
+        may read), or the file just uploaded.  None while nothing is chosen."""
+        if source == "generated":
+            if not contract.jesignexpert_template_id:
+                raise ValidationError(
+                    self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
+                )
+            return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+        if source == "attachment":
+            if not attachment:
+                return None
+            if attachment.res_model != "hr.contract" or attachment.res_id != contract.id:
+                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
+            attachment.check_access("read")
+            return attachment.raw, attachment.name
+        if not upload:
+            return None
+        return base64.b64decode(upload), upload_name or f"{contract.name}.pdf"
 
     @api.model
-    def _document_values(self, pdf, filename):
+    def _document_values(self, pdf=None, filename=None):
+        if pdf is None:  # no document chosen yet
+            return dict.fromkeys(DOCUMENT_FIELDS, False)
         return {
             "pdf": base64.b64encode(pdf),
             "pdf_name": filename,
             "pdf_pages": self._check_document(pdf, filename),
             "pdf_size": self.env._("%s KB", max(1, round(len(pdf) / 1024))),
+            "fields_at_the_foot": not self._slot_boxes(pdf, filename),
         }
 
     @api.model
@@ -121,7 +187,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
         Returns its number of pages."""
         try:
             jse.check_pdf(pdf, filename)
-            return len(PdfReader(io.BytesIO(pdf)).pages)
+            reader = PdfReader(io.BytesIO(pdf))
+            if reader.is_encrypted:
+                raise ValidationError(
+                    self.env._("%s is protected by a password: jesignexpert.com cannot sign it.", filename)
+                )
+            return len(reader.pages)
         except jse.JseValidationError as error:
             raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
         except (PyPdfError, ValueError, KeyError, TypeError) as error:
@@ -151,6 +222,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
         try:
             if self.step == "document":
                 jse.check_title(self.title)
+                if not self.pdf:
+                    raise ValidationError(self.env._("Choose the document to sign."))
             elif self.step == "signers":
                 for line in self.line_ids:
                     if not (line.name or "").strip():
@@ -253,18 +326,25 @@ class JesignexpertCollectionWizard(models.TransientModel):
     def _sign_fields(self, pdf, count):
         """One signature field per signer, on its slot's box (else at the foot
         of the last page)."""
-        try:
-            boxes = pdf_slots.find_slot_boxes(pdf)
-        except (PyPdfError, ValueError, KeyError, TypeError) as error:
-            raise ValidationError(
-                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=self.pdf_name, error=error)
-            ) from None
+        boxes = self._slot_boxes(pdf, self.pdf_name)
+        foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
         return [
             jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
             if n in boxes
-            else jse.SignField(order=n, page=-1, x=40, y=40)
+            else jse.SignField(order=n, page=foot[n - 1][0], x=foot[n - 1][1], y=foot[n - 1][2])
             for n in range(1, count + 1)
         ]
+
+    @api.model
+    def _slot_boxes(self, pdf, filename):
+        """The signature clause's boxes found in the PDF (none in a PDF that
+        Odoo did not write)."""
+        try:
+            return pdf_slots.find_slot_boxes(pdf)
+        except (PyPdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
+            ) from None
 
     def _record_collection(self, contract, firm, drafter, tid, url, pages, signers):
         """The collection in Odoo of the draft just made, and the notes."""

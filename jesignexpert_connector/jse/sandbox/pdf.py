@@ -25,8 +25,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-MARK_WIDTH = 170
-MARK_HEIGHT = 42
+from ..client import SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH
+
+MARK_WIDTH = SIGN_FIELD_WIDTH
+MARK_HEIGHT = SIGN_FIELD_HEIGHT
 
 
 def _pdf_text(text):

@@ -1,0 +1,118 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""HR teams also sign documents Odoo did not write: a PDF attached to the
+contract, or one uploaded in step 1."""
+
+import base64
+import io
+
+from pypdf import PdfWriter
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..jse import client as jse
+from .common import CollectionCase, blank_pdf, cdd_contract, run_sync
+
+
+def encrypted_pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestAnyPdf(CollectionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # An amendment drafted elsewhere, on a contract with no document template.
+        cls.amendment = cdd_contract(
+            cls.env, cls.employee, name="AVENANT MARC LANGLOIS", jesignexpert_template_id=False
+        )
+
+    def confirm(self, wizard):
+        wizard.action_next()
+        wizard.action_next()
+        return wizard.action_confirm()
+
+    def sign_and_sync(self, collection):
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")
+        for signer in collection.signer_ids:
+            self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{signer.sequence}/sign")
+        run_sync(self.env)
+
+    def signed_copies(self, contract):
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("name", "like", "- signé.pdf")]
+        )
+
+    def test_an_uploaded_pdf_is_signed_and_comes_home_once(self):
+        wizard = self.open_wizard(self.amendment)
+        self.assertEqual(wizard.document_source, "upload", "no template, nothing attached: upload one")
+        with self.assertRaisesRegex(ValidationError, "Choose the document to sign"):
+            wizard.action_next()
+        wizard.write({"upload": base64.b64encode(blank_pdf(2)), "upload_name": "Avenant signé ailleurs.pdf"})
+        self.assertEqual((wizard.pdf_name, wizard.pdf_pages), ("Avenant signé ailleurs.pdf", 2))
+        self.assertTrue(wizard.fields_at_the_foot, "step 3 says the fields can be moved on jesignexpert.com")
+        self.confirm(wizard)
+        collection = self.amendment.jesignexpert_collection_ids
+        remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
+        fields_ = remote["documents"][0]["signFields"]
+        self.assertEqual([f["page"] for f in fields_], [-1, -1], "on the last page")
+        self.assertEqual(len({f["positionY"] for f in fields_}), 1, "side by side")
+        self.assertLess(fields_[0]["positionX"] + jse.SIGN_FIELD_WIDTH, fields_[1]["positionX"] + 1, "not overlapping")
+        self.assertGreater(fields_[0]["positionY"], 700, "at the foot of the page")
+        self.sign_and_sync(collection)
+        self.assertEqual(len(self.signed_copies(self.amendment)), 1)
+        run_sync(self.env)
+        self.assertEqual(len(self.signed_copies(self.amendment)), 1, "once")
+
+    def test_a_pdf_attached_to_the_contract_is_signed_and_comes_home_once(self):
+        attached = self.env["ir.attachment"].create(
+            {
+                "name": "Contrat rédigé ailleurs.pdf",
+                "raw": blank_pdf(1),
+                "res_model": "hr.contract",
+                "res_id": self.amendment.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        wizard = self.open_wizard(self.amendment)
+        self.assertEqual((wizard.document_source, wizard.attachment_id), ("attachment", attached))
+        self.assertEqual(wizard.pdf_name, "Contrat rédigé ailleurs.pdf")
+        self.confirm(wizard)
+        collection = self.amendment.jesignexpert_collection_ids
+        self.sign_and_sync(collection)
+        self.assertEqual(len(self.signed_copies(self.amendment)), 1)
+
+    def test_another_contracts_attachment_cannot_be_chosen(self):
+        elsewhere = self.env["ir.attachment"].create(
+            {"name": "x.pdf", "raw": blank_pdf(1), "res_model": "hr.contract", "res_id": self.contract.id}
+        )
+        wizard = self.open_wizard(self.amendment)
+        with self.assertRaisesRegex(Exception, "Only a document attached to this contract"):
+            wizard.write({"document_source": "attachment", "attachment_id": elsewhere.id})
+
+    def test_bad_files_are_refused_in_step_1_in_words(self):
+        wizard = self.open_wizard(self.amendment)
+        cases = {
+            b"": "Choose the document to sign",
+            b"Bonjour, ceci n'est pas un PDF": "Only PDF documents can be signed",
+            encrypted_pdf(): "protected by a password",
+            b"%PDF-1.7\n" + b"0" * (jse.PDF_MAX_BYTES + 1): "at most 10 MB",
+        }
+        for content, message in cases.items():
+            with self.subTest(message=message), self.assertRaisesRegex(ValidationError, message):
+                wizard.write({"upload": base64.b64encode(content) or False, "upload_name": "f.pdf"})
+                wizard.action_next()
+        self.assertEqual(wizard.step, "document")
+        self.assertFalse(self.amendment.jesignexpert_collection_ids, "nothing was sent")
+
+    def test_the_contracts_document_needs_its_template(self):
+        wizard = self.open_wizard(self.amendment)
+        with self.assertRaisesRegex(ValidationError, "no document template"):
+            wizard.write({"document_source": "generated"})
