@@ -116,3 +116,38 @@ class TestAnyPdf(CollectionCase):
         wizard = self.open_wizard(self.amendment)
         with self.assertRaisesRegex(ValidationError, "no document template"):
             wizard.write({"document_source": "generated"})
+
+
+@tagged("post_install", "-at_install")
+class TestNoAccidentalSecondCollection(CollectionCase):
+    def test_a_second_collection_needs_an_explicit_choice(self):
+        self.open_wizard().action_confirm()
+        first = self.contract.jesignexpert_collection_ids
+        wizard = self.open_wizard()
+        self.assertEqual(wizard.open_collection_id, first, "step 1 shows the collection in progress")
+        with self.assertRaisesRegex(ValidationError, "still in progress for this contract"):
+            wizard.action_next()
+        wizard.duplicate_choice = "another"
+        self.confirm_all_steps(wizard)
+        self.assertEqual(len(self.contract.jesignexpert_collection_ids), 2)
+        self.assertEqual(first.state, "draft", "the first one is left as it is")
+        self.assertIn("sent another collection while", "".join(self.contract.message_ids.mapped("body")))
+
+    def test_the_collection_in_progress_can_be_cancelled_first(self):
+        self.open_wizard().action_confirm()
+        first = self.contract.jesignexpert_collection_ids
+        wizard = self.open_wizard()
+        wizard.duplicate_choice = "cancel"
+        self.confirm_all_steps(wizard)
+        self.assertEqual(first.state, "cancelled")
+        self.assertEqual(self.sandbox_call("GET", "/_sandbox/calls").get("api_delete"), 1, "deleted there too")
+        self.assertEqual((self.contract.jesignexpert_collection_ids - first).state, "draft")
+
+    def confirm_all_steps(self, wizard):
+        wizard.action_next()
+        wizard.action_next()
+        wizard.action_confirm()
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox_call("DELETE", "/_sandbox/calls")

@@ -48,6 +48,18 @@ class JesignexpertCollectionWizard(models.TransientModel):
     )
     upload = fields.Binary("PDF to upload", attachment=False)
     upload_name = fields.Char("Uploaded file name")
+    open_collection_id = fields.Many2one(
+        "jesignexpert.collection",
+        "Collection in progress",
+        compute="_compute_open_collection_id",
+        compute_sudo=True,
+        help="A collection of this contract not signed yet.",
+    )
+    open_collection_state = fields.Selection(related="open_collection_id.state", string="Its state")
+    duplicate_choice = fields.Selection(
+        [("cancel", "Cancel it on jesignexpert.com, then send this one"), ("another", "Send another one anyway")],
+        "This contract already has a collection in progress",
+    )
     has_template = fields.Boolean("The contract has a document template", compute="_compute_has_template")
     fields_at_the_foot = fields.Boolean(
         "Signature fields placed by default",
@@ -132,6 +144,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 )
                 super(JesignexpertCollectionWizard, wizard).write(self._document_values(*(document or ())))
         return res
+
+    @api.depends("contract_id")
+    def _compute_open_collection_id(self):
+        for wizard in self:
+            wizard.open_collection_id = wizard.contract_id.jesignexpert_collection_ids.filtered(
+                lambda c: c.state in jse.OPEN_STATUSES
+            ).sorted("id")[-1:]
 
     @api.depends("contract_id.jesignexpert_template_id")
     def _compute_has_template(self):
@@ -224,6 +243,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 jse.check_title(self.title)
                 if not self.pdf:
                     raise ValidationError(self.env._("Choose the document to sign."))
+                if self.open_collection_id and not self.duplicate_choice:
+                    raise ValidationError(
+                        self.env._(
+                            "%s is still in progress for this contract: cancel it, or send another one anyway.",
+                            self.open_collection_id.name,
+                        )
+                    )
             elif self.step == "signers":
                 for line in self.line_ids:
                     if not (line.name or "").strip():
@@ -278,6 +304,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             drafter = firm.linked_by_id
         if not access:
             raise UserError(self._confirmers_message(firm))
+        self._settle_open_collection()
         pdf = base64.b64decode(self.pdf or b"")
         pages = self._check_document(pdf, self.pdf_name)
         lines = self.line_ids.sorted("sequence")
@@ -322,6 +349,24 @@ class JesignexpertCollectionWizard(models.TransientModel):
             }
         # The browser goes to the draft's page, where a collaborator checks and sends it.
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _settle_open_collection(self):
+        """The collection already in progress: cancelled first, on
+        jesignexpert.com too (with the user's own rights on it), or left as it
+        is at the user's explicit choice, which the contract's chatter keeps."""
+        previous = self.open_collection_id
+        if not previous:
+            return
+        if self.duplicate_choice == "cancel":
+            previous.with_env(self.env).action_cancel()
+        else:
+            self.contract_id.message_post(
+                body=self.env._(
+                    "%(user)s sent another collection while %(previous)s was still in progress.",
+                    user=self.env.user.name,
+                    previous=previous.name,
+                )
+            )
 
     def _sign_fields(self, pdf, count):
         """One signature field per signer, on its slot's box (else at the foot
