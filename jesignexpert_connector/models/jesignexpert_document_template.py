@@ -20,6 +20,10 @@ class JesignexpertDocumentTemplate(models.Model):
     lang = fields.Selection(
         [("fr_FR", "French"), ("en_US", "English")], "Document language", default="fr_FR", required=True
     )
+    fixed_term = fields.Boolean(
+        "Fixed-term contract (CDD)",
+        help="Contracts on this template are CDDs: Odoo shows the legal deadline to hand them to the employee.",
+    )
     # Variables live in the body as <span data-jse-var="key">: keep attributes.
     body = fields.Html(sanitize_attributes=False, help='Type "@" then a variable\'s name to insert it.')
 
