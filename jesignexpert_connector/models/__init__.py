@@ -14,3 +14,4 @@ from . import jesignexpert_signer
 from . import jesignexpert_sync
 from . import jesignexpert_collection
 from . import jesignexpert_draft
+from . import jesignexpert_collection_followup

@@ -12,3 +12,5 @@ from . import test_jesignexpert_firm
 from . import test_jesignexpert_link
 from . import test_security
 from . import test_translations
+from . import test_collection_followup
+from . import test_collection_expiry
