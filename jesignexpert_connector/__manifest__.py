@@ -26,6 +26,7 @@
         "views/hr_contract_views.xml",
         "views/res_company_views.xml",
         "views/jesignexpert_collection_views.xml",
+        "views/hr_contract_signature_views.xml",
         "views/jesignexpert_collection_report_views.xml",
         "wizards/jesignexpert_collection_wizard_views.xml",
     ],

@@ -15,3 +15,5 @@ from . import jesignexpert_sync
 from . import jesignexpert_collection
 from . import jesignexpert_draft
 from . import jesignexpert_collection_followup
+from . import hr_contract_signature
+from . import hr_employee

@@ -14,3 +14,6 @@ from . import test_security
 from . import test_translations
 from . import test_collection_followup
 from . import test_collection_expiry
+from . import test_signature_overview
+from . import test_contract_followup
+from . import test_cdd_deadline
