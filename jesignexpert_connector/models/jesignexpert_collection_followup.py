@@ -192,7 +192,9 @@ class JesignexpertCollection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Each collection keeps the fingerprint of its contract's document as
-        it is now, to tell later whether it changed since it was sent."""
+        it is now, to tell later whether it changed since it was sent.  A
+        collection of another PDF (attached, uploaded) is given
+        ``document_sha256: False`` by its creator: nothing to compare."""
         hashes = {}
         for vals in vals_list:
             contract_id = vals.get("contract_id")

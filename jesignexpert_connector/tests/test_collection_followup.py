@@ -146,3 +146,13 @@ class TestDocumentChanged(FollowUpSteps, CollectionCase):
         collection = self.collection()
         self.assertFalse(collection.document_sha256)
         self.assertFalse(collection.document_changed)
+
+    def test_a_collection_of_another_pdf_has_no_fingerprint(self):
+        """A PDF attached or uploaded is not the contract's document: its
+        creator says so, and a change of the contract flags nothing."""
+        collection = self.collection()
+        other = collection.sudo().copy({"name": "UPLOADED", "jse_id": "T-UPLOADED", "document_sha256": False})
+        self.assertFalse(other.document_sha256)
+        self.contract.wage = 2500
+        self.assertTrue(collection.document_changed)
+        self.assertFalse(other.document_changed)
