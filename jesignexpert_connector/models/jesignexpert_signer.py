@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..jse import client as jse
+
 SIGNATURE_LEVELS = [("advanced", "Advanced signature")]
 
 
@@ -16,11 +18,7 @@ class JesignexpertSigner(models.Model):
     email = fields.Char("E-mail", required=True)
     phone = fields.Char("Mobile phone")
     level = fields.Selection(SIGNATURE_LEVELS, "Signature level", default="advanced", required=True)
-    state = fields.Selection(
-        [("waiting", "Waiting"), ("invited", "Invited"), ("signed", "Signed"), ("refused", "Refused")],
-        default="waiting",
-        required=True,
-    )
+    state = fields.Selection(list(jse.SIGNATORY_STATES), default="waiting", required=True)
     signed_on = fields.Datetime("Signed on", readonly=True)
     refused_on = fields.Datetime("Refused on", readonly=True)
     referent = fields.Selection(

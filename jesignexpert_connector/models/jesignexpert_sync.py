@@ -150,8 +150,23 @@ class JesignexpertSync(models.AbstractModel):
             message = self.env._("Unexpected error during the synchronisation: %s", error.__class__.__name__)
             if isinstance(error, jse.JseError):
                 message = self.env["jesignexpert.api"]._error_message(error)
-            firms.sudo().write({"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
+            self._write_cabinet(firms.sudo(), {"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
             self._commit()
+
+    @api.model
+    def _write_cabinet(self, group, values):
+        """Writes on the cabinet's rows now, unless another run holds them or
+        wrote them meanwhile (it is telling the same news): a run never fails
+        at its commit for a note on the cabinet."""
+        try:
+            with self.env.cr.savepoint():  # flushed inside: any conflict shows here
+                if all(try_lock(firm) for firm in group):
+                    group.write(values)
+                    return True
+        except CONCURRENT_UPDATE:
+            pass
+        _logger.info("jesignexpert.com cabinet %s: another run writes on it, left to it", group.ids)
+        return False
 
     @api.model
     def _cabinets(self, firms=None):
@@ -180,22 +195,32 @@ class JesignexpertSync(models.AbstractModel):
                 with group[0]._client(access) as client:
                     finished = self._read_changes(client, group, deadline, report)
             except jse.JseAuthError:
-                access._refused()
+                try:
+                    with self.env.cr.savepoint():
+                        access._refused()
+                except CONCURRENT_UPDATE:
+                    pass  # another run refused it at the same time
                 self._commit()
                 continue
             except jse.JseRateLimited as error:
                 # Honour Retry-After: no call to this cabinet before then.
-                group.write({"sync_paused_until": fields.Datetime.now() + timedelta(seconds=error.retry_after)})
+                wait = fields.Datetime.now() + timedelta(seconds=error.retry_after)
+                self._write_cabinet(group, {"sync_paused_until": wait})
                 _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s", group.ids, error.retry_after)
                 finished = True
             except jse.JseError as error:
                 message = self.env["jesignexpert.api"]._error_message(error)
-                group.write({"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
+                self._write_cabinet(group, {"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
                 _logger.info("jesignexpert.com sync of cabinet %s stopped: %s", group.ids, error)
                 finished = True
             self._commit()
             return finished
-        group._no_usable_access()
+        try:
+            with self.env.cr.savepoint():
+                if all(try_lock(firm) for firm in group):
+                    group._no_usable_access()
+        except CONCURRENT_UPDATE:
+            pass  # another run found it out at the same time, and says it
         self._commit()
         return True
 
@@ -235,7 +260,7 @@ class JesignexpertSync(models.AbstractModel):
                 count=len(problems),
                 sample=problems[0].value[:120],
             )
-        group.write(values)
+        self._write_cabinet(group, values)
         return True
 
     @api.model
@@ -256,16 +281,9 @@ class JesignexpertSync(models.AbstractModel):
         """Where the next page, or run, starts.  A run saving at the same time
         may have moved it first: this one then leaves it, as reading a change
         again is harmless (nothing is fetched twice)."""
-        try:
-            with self.env.cr.savepoint():
-                if all(try_lock(firm) for firm in group):
-                    group.write(
-                        {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
-                    )
-                else:
-                    _logger.info("jesignexpert.com cabinet %s: another run saves its position", group.ids)
-        except CONCURRENT_UPDATE:
-            _logger.info("jesignexpert.com cabinet %s: its position changed meanwhile", group.ids)
+        self._write_cabinet(
+            group, {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+        )
         self._commit()
 
     # --------------------------------------------------- signed documents --

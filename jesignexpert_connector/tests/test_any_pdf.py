@@ -5,9 +5,11 @@ contract, or one uploaded in step 1."""
 
 import base64
 import io
+from datetime import timedelta
 
 from pypdf import PdfWriter
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -151,3 +153,19 @@ class TestNoAccidentalSecondCollection(CollectionCase):
     def setUp(self):
         super().setUp()
         self.sandbox_call("DELETE", "/_sandbox/calls")
+
+
+@tagged("post_install", "-at_install")
+class TestWizardWarnsOfTheCddDeadline(CollectionCase):
+    def test_a_late_cdd_is_said_on_step_1(self):
+        self.contract.date_start = fields.Date.today() - timedelta(days=10)
+        wizard = self.open_wizard()
+        self.assertTrue(wizard.cdd_at_risk)
+        self.assertLess(wizard.cdd_deadline, fields.Date.today())
+        self.contract.date_start = fields.Date.today() + timedelta(days=10)
+        self.assertFalse(self.open_wizard().cdd_at_risk, "not while hiring is days away")
+
+    def test_the_signers_keep_whom_they_sign_for(self):
+        self.open_wizard().action_confirm()
+        signers = self.contract.jesignexpert_collection_ids.signer_ids.sorted("sequence")
+        self.assertEqual(signers.mapped("referent"), ["employer", "employee"])

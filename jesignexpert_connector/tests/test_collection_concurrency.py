@@ -147,3 +147,21 @@ class TestTwoSyncRunsAtOnce(BaseCase):
         # A third run, alone, finds nothing left to do and doubles nothing.
         self._read(sync)
         self.assertEqual(self._read(signed), (["signed", "signed"], 2, 2))
+
+    def test_a_note_on_a_cabinet_another_run_just_wrote_does_not_fail_the_run(self):
+        """Run A took its snapshot; run B writes the cabinet and commits; A's
+        note on the cabinet must neither fail A's commit nor undo B's."""
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            for cr in (cr_a, cr_b):
+                cr.transaction = api.Transaction(self.registry)
+            env_a, env_b = (api.Environment(cr, SUPERUSER_ID, {}) for cr in (cr_a, cr_b))
+            firm_a = env_a["jesignexpert.firm"].browse(self.ids["firm"])
+            self.assertTrue(firm_a.name)  # A's snapshot is taken
+            env_b["jesignexpert.firm"].browse(self.ids["firm"]).write({"sync_error": "B's news"})
+            cr_b.commit()
+            written = env_a["jesignexpert.sync"]._write_cabinet(firm_a, {"sync_error": "A's news"})
+            cr_a.commit()  # does not raise
+        self.assertFalse(written, "A left the cabinet to B")
+        self.assertEqual(
+            self._read(lambda env: env["jesignexpert.firm"].browse(self.ids["firm"]).sync_error), "B's news"
+        )

@@ -60,6 +60,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
         [("cancel", "Cancel it on jesignexpert.com, then send this one"), ("another", "Send another one anyway")],
         "This contract already has a collection in progress",
     )
+    cdd_deadline = fields.Date(related="contract_id.jesignexpert_cdd_deadline")
+    cdd_at_risk = fields.Boolean(related="contract_id.jesignexpert_cdd_at_risk")
     has_template = fields.Boolean("The contract has a document template", compute="_compute_has_template")
     fields_at_the_foot = fields.Boolean(
         "Signature fields placed by default",
@@ -318,7 +320,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
             "filename": self.pdf_name,
             "fields": self._sign_fields(pdf, len(lines)),
             "signers": [
-                {"order": n, "name": line.name, "email": line.email, "phone": line.phone or ""}
+                {
+                    "order": n,
+                    "name": line.name,
+                    "email": line.email,
+                    "phone": line.phone or "",
+                    "referent": line.referent or False,
+                }
                 for n, line in enumerate(lines, start=1)
             ],
         }
@@ -408,7 +416,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
                     "page_count": pages,
                     "signer_ids": [
                         Command.create(
-                            {"sequence": s["order"], "name": s["name"], "email": s["email"], "phone": s["phone"]}
+                            {
+                                "sequence": s["order"],
+                                "name": s["name"],
+                                "email": s["email"],
+                                "phone": s["phone"],
+                                "referent": s["referent"],
+                            }
                         )
                         for s in signers
                     ],
