@@ -26,7 +26,7 @@ from odoo.fields import Command
 
 from odoo.addons.jesignexpert_connector.jse import client as jse
 from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
-from odoo.addons.jesignexpert_connector.tests.common import link_tokens, point_at_sandbox, signed_transaction
+from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens, point_at_sandbox, signed_transaction
 
 N_FIRMS, N_OPEN, N_CHANGED = 10, 10_000, 100
 env = env  # noqa: F821 (given by odoo-bin shell)
