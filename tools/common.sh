@@ -148,10 +148,18 @@ _pg_as_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Is PID the postmaster of the cluster in DATA_DIR?
+_is_postmaster_of() {
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "-D $2"
+}
+
 # pg_start DATA_DIR SOCKET_DIR [SERVER OPTIONS...]: creates the cluster if
 # needed and starts it, listening on the Unix socket only (no TCP at all).
+# Copes with what a killed run left: its server still running (kept when it
+# answers on SOCKET_DIR, else restarted), or a postmaster.pid whose PID now
+# belongs to another process (after a reboot or a container restart).
 pg_start() {
-    local data=$1 sock=$2 bin
+    local data=$1 sock=$2 bin pid
     shift 2
     ensure_debs postgresql
     bin=$(pg_bindir)
@@ -162,8 +170,15 @@ pg_start() {
         _pg_as_owner "$bin/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
             || die "initdb failed in $data"
     fi
-    if _pg_as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        return 0 # already running (a previous run left it, or another command uses it)
+    pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
+    if [ -n "$pid" ] && _is_postmaster_of "$pid" "$data"; then
+        # Running (a previous run left it, or another command uses it).
+        "$bin/pg_isready" -q -h "$sock" -t 10 && return 0
+        log "PostgreSQL (PID $pid) runs on $data but not on $sock: restarting it"
+        _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    elif [ -n "$pid" ]; then
+        log "removing the stale lock of a PostgreSQL that is gone (PID $pid)"
+        rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*
     fi
     _pg_as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' $*" \
@@ -173,7 +188,9 @@ pg_start() {
 pg_stop() {
     local data=$1 bin
     bin=$(pg_bindir)
-    [ -f "$data/postmaster.pid" ] && _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    [ -f "$data/postmaster.pid" ] || return 0
+    _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+        || _pg_as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
     return 0
 }
 
