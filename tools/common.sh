@@ -12,6 +12,20 @@ TOOLS_VENV=$CACHE_DIR/tools-venv
 VAR_DIR=$ROOT/.var
 BASE_PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 
+# Odoo 18.0 Community, fetched once into the cache when no Odoo is at hand: a
+# shallow clone of branch 18.0 of Odoo's official repository (ODOO_GIT_URL for a
+# mirror), at the commit ODOO_COMMIT, checked once fetched.  The default is the
+# odoo/odoo commit of Odoo-Build's revision 18.0.20250115 (Mint System), a
+# commit of branch 18.0; ODOO_COMMIT= (empty) takes the branch's tip as it is.
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+ODOO_BRANCH=18.0
+ODOO_COMMIT=${ODOO_COMMIT-5500e239e4bfb76eca3515dba02d0f1668810b58}
+ODOO_FETCHED=$CACHE_DIR/odoo-18.0
+# Seconds to learn whether the repository answers at all (machines without
+# network go on at once), then for the whole fetch.
+ODOO_PROBE_TIMEOUT=${ODOO_PROBE_TIMEOUT:-15}
+ODOO_FETCH_TIMEOUT=${ODOO_FETCH_TIMEOUT:-1800}
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -93,10 +107,58 @@ provision_odoo_venv() {
     echo "$want" >"$stamp"
 }
 
+# Fetches Odoo 18.0 into $ODOO_FETCHED (see ODOO_GIT_URL above).  Returns 1
+# with the reason in ODOO_FETCH_ERROR when it cannot.
+fetch_odoo() {
+    local tmp=$ODOO_FETCHED.partial head where tip
+    ODOO_FETCH_ERROR=''
+    command -v git >/dev/null || { ODOO_FETCH_ERROR="git is not installed"; return 1; }
+    mkdir -p "$CACHE_DIR" && rm -rf "$tmp" || { ODOO_FETCH_ERROR="cannot write in $CACHE_DIR"; return 1; }
+    export GIT_TERMINAL_PROMPT=0 # never wait for a password
+    if ! where=$(timeout "$ODOO_PROBE_TIMEOUT" git ls-remote --heads "$ODOO_GIT_URL" "$ODOO_BRANCH" 2>&1); then
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL cannot be reached ($(printf '%s' "${where:-no answer in $ODOO_PROBE_TIMEOUT s}" | tail -n 1))"
+        return 1
+    fi
+    [ -n "$where" ] || { ODOO_FETCH_ERROR="$ODOO_GIT_URL has no branch $ODOO_BRANCH"; return 1; }
+    log "fetching Odoo $ODOO_BRANCH Community from $ODOO_GIT_URL${ODOO_COMMIT:+ at $ODOO_COMMIT} into $ODOO_FETCHED (once)"
+    git init -q "$tmp" && git -C "$tmp" remote add origin "$ODOO_GIT_URL" || { ODOO_FETCH_ERROR="git init failed in $tmp"; return 1; }
+    # The pinned commit itself (GitHub serves any commit of the repository);
+    # else the branch's tip, when it is that commit.
+    tip=${where%%[[:space:]]*}
+    if [ -n "$ODOO_COMMIT" ] && [ "$tip" != "$ODOO_COMMIT" ] \
+        && ! timeout "$ODOO_FETCH_TIMEOUT" git -C "$tmp" fetch -q --depth 1 origin "$ODOO_COMMIT" 2>/dev/null; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL does not serve commit $ODOO_COMMIT, and its $ODOO_BRANCH is at $tip (ODOO_COMMIT=$tip, or ODOO_COMMIT= for the tip of $ODOO_BRANCH, accepts it)"
+        return 1
+    fi
+    if ! git -C "$tmp" rev-parse -q --verify FETCH_HEAD >/dev/null \
+        && ! timeout "$ODOO_FETCH_TIMEOUT" git -C "$tmp" fetch -q --depth 1 origin "refs/heads/$ODOO_BRANCH"; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="the fetch from $ODOO_GIT_URL failed"
+        return 1
+    fi
+    git -C "$tmp" -c advice.detachedHead=false checkout -q FETCH_HEAD || { ODOO_FETCH_ERROR="checkout failed in $tmp"; return 1; }
+    head=$(git -C "$tmp" rev-parse HEAD)
+    if [ -n "$ODOO_COMMIT" ] && [ "$head" != "$ODOO_COMMIT" ]; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL gave commit $head, not $ODOO_COMMIT (ODOO_COMMIT=$head, or ODOO_COMMIT= for the tip of $ODOO_BRANCH, accepts it)"
+        return 1
+    fi
+    if ! grep -q "^version_info = (18, 0," "$tmp/odoo/release.py" 2>/dev/null; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="commit $head of $ODOO_GIT_URL is not Odoo 18.0 (odoo/release.py)"
+        return 1
+    fi
+    rm -rf "$ODOO_FETCHED" && mv "$tmp" "$ODOO_FETCHED" || { ODOO_FETCH_ERROR="cannot move $tmp"; return 1; }
+    log "Odoo 18.0 commit $head is in $ODOO_FETCHED"
+}
+
 # Finds Odoo 18.0: sets ODOO_PYTHON and ODOO_BIN, or ODOO_MISSING (why not).
+# In order: ODOO_SRC; an Odoo the Python in use imports; the cached venv; the
+# tree fetched into the cache earlier; a fetch now (JSE_FETCH_ODOO=0: never).
 find_odoo() {
     local src
-    ODOO_PYTHON='' ODOO_BIN='' ODOO_MISSING=''
+    ODOO_PYTHON='' ODOO_BIN='' ODOO_MISSING='' ODOO_FETCH_ERROR=''
     if [ -n "${ODOO_SRC:-}" ]; then
         provision_odoo_venv "$ODOO_SRC"
         ODOO_PYTHON=$ODOO_VENV/bin/python
@@ -106,8 +168,14 @@ find_odoo() {
             || die "pip could not install the addon's test requirements next to Odoo"
     elif [ -f "$ODOO_VENV/.jse-stamp" ] && [ -n "$(odoo_source_of "$ODOO_VENV/bin/python")" ]; then
         ODOO_PYTHON=$ODOO_VENV/bin/python
+    elif [ -f "$ODOO_FETCHED/odoo/release.py" ]; then
+        provision_odoo_venv "$ODOO_FETCHED"
+        ODOO_PYTHON=$ODOO_VENV/bin/python
+    elif [ "${JSE_FETCH_ODOO:-1}" != 0 ] && fetch_odoo; then
+        provision_odoo_venv "$ODOO_FETCHED"
+        ODOO_PYTHON=$ODOO_VENV/bin/python
     else
-        ODOO_MISSING="Odoo 18.0 not found: name its source tree once, as in ODOO_SRC=/path/to/odoo-18.0 make test (see README)"
+        ODOO_MISSING="Odoo 18.0 not found${ODOO_FETCH_ERROR:+ and $ODOO_FETCH_ERROR}: name an Odoo 18.0 source tree once, as in ODOO_SRC=/path/to/odoo-18.0 make test (see README)"
         return 1
     fi
     src=$(odoo_source_of "$ODOO_PYTHON")
