@@ -262,6 +262,40 @@ pg_stop() {
     return 0
 }
 
+# --- processes a run leaves behind -------------------------------------
+
+# stop_pid PID [SECONDS]: TERM, then KILL if it is still there after SECONDS.
+stop_pid() {
+    local i
+    [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
+    for ((i = 0; i < ${2:-10} * 10; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    log "PID $1 ignored SIGTERM for ${2:-10} s: killing it"
+    kill -KILL "$1" 2>/dev/null
+}
+
+# stop_leftover NAME PIDFILE MARK: stops what a killed run left running (its
+# PID in PIDFILE, MARK in its command line).
+stop_leftover() {
+    local pid
+    pid=$(cat "$2" 2>/dev/null)
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$3"; then
+        log "stopping the $1 a previous make run left running (PID $pid)"
+        stop_pid "$pid"
+    fi
+    rm -f "$2"
+}
+
+port_free() { # as the servers bind it: closed connections waiting (TIME_WAIT) do not count
+    "$BASE_PYTHON" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
     "$BASE_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
