@@ -213,7 +213,8 @@ pg_bindir() {
 
 # Runs a PostgreSQL program as the cluster's owner (postgres refuses root).
 _pg_as_owner() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /: postgres may not enter the current folder (a private clone).
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Is PID the postmaster of the cluster in DATA_DIR?

@@ -57,7 +57,10 @@ SOCK=$PG_HOME/pgsock
 ODOO_PID='' SANDBOX_PID='' STEP_PID='' SIGNALLED=''
 cleanup() {
     local i
-    trap - EXIT INT TERM HUP
+    # make passes SIGTERM on to this script after the process group got it:
+    # the second one must not cut the cleanup short.
+    trap - EXIT
+    trap '' INT TERM HUP
     log "stopping Odoo, the sandbox and PostgreSQL"
     if [ -n "$SIGNALLED" ]; then
         # A signal to the process group (Ctrl-C, docker stop) reached them too:
