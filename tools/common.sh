@@ -219,7 +219,7 @@ _pg_as_owner() {
 
 # Is PID the postmaster of the cluster in DATA_DIR?
 _is_postmaster_of() {
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "-D $2"
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "-D $2"
 }
 
 # pg_start DATA_DIR SOCKET_DIR [SERVER OPTIONS...]: creates the cluster if
@@ -282,7 +282,7 @@ stop_pid() {
 stop_leftover() {
     local pid
     pid=$(cat "$2" 2>/dev/null)
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$3"; then
+    if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$3"; then
         log "stopping the $1 a previous make run left running (PID $pid)"
         stop_pid "$pid"
     fi
