@@ -158,6 +158,8 @@ else
     step "$INIT_LOG" /dev/null "${odoo_init[@]}" -i "$ADDON" || die "Odoo could not install $ADDON (see $INIT_LOG)"
 fi
 
+ADMIN_LANG=$("${PSQL[@]}" -d "$DB" -c "SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.login = 'admin'")
+
 # Point the addon at this sandbox, whatever port it runs on.
 "${PSQL[@]}" -d "$DB" -c "
     INSERT INTO ir_config_parameter (key, value, create_date, write_date)
@@ -181,7 +183,7 @@ wait_http "http://127.0.0.1:$ODOO_PORT/web/login" 60 || die "Odoo did not start 
 cat <<MSG
 
   Odoo 18.0 with jesignexpert_connector:  http://127.0.0.1:$ODOO_PORT
-  Login: admin   Password: admin          (database $DB, users in $LANG_CODE)
+  Login: admin   Password: admin          (database $DB, in ${ADMIN_LANG:-$LANG_CODE}; JSE_LANG=... changes it)
   jesignexpert.com sandbox:               http://127.0.0.1:$SANDBOX_PORT
   (collaborators: jean.doe@cabinet-exemple.fr / demo, ...; ${COMPANY_LINE:-the demo company is linked}:
    Employees > Configuration > jesignexpert.com)
