@@ -10,6 +10,7 @@ against a sandbox started here.  They print figures; they assert nothing.
 import gc
 import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -284,6 +285,7 @@ def main():
     )
     env.cr.rollback()
     sandbox.stop(server)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sandbox_process(data):
