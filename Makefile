@@ -4,7 +4,8 @@
 #   make sandbox   the jesignexpert.com sandbox alone
 #   make i18n      refresh i18n/*.pot and fr.po from the code (needs Odoo)
 #   make bench     print the speed and memory figures of the signature journey (needs Odoo)
-.PHONY: test run sandbox i18n bench
+#   make screenshots  the README's screenshots, through make run's demo in Chromium (needs Odoo)
+.PHONY: test run sandbox i18n bench screenshots
 
 test:
 	@bash tools/test.sh
@@ -20,3 +21,6 @@ i18n:
 
 bench:
 	@bash tools/bench.sh
+
+screenshots:
+	@bash tools/screenshots.sh

@@ -30,7 +30,11 @@
         "views/jesignexpert_collection_report_views.xml",
         "wizards/jesignexpert_collection_wizard_views.xml",
     ],
-    "demo": ["demo/ir_config_parameter_demo.xml"],
+    "demo": [
+        "demo/ir_config_parameter_demo.xml",
+        "demo/res_company_demo.xml",
+        "demo/hr_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": ["jesignexpert_connector/static/src/**/*"],
         "web.assets_tests": ["jesignexpert_connector/static/tests/tours/*.js"],

@@ -10,6 +10,7 @@ against a sandbox started here.  They print figures; they assert nothing.
 import gc
 import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from odoo.fields import Command
 
 from odoo.addons.jesignexpert_connector.jse import client as jse
 from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
-from odoo.addons.jesignexpert_connector.tests.common import link_tokens, point_at_sandbox, signed_transaction
+from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens, point_at_sandbox, signed_transaction
 
 N_FIRMS, N_OPEN, N_CHANGED = 10, 10_000, 100
 env = env  # noqa: F821 (given by odoo-bin shell)
@@ -285,6 +286,7 @@ def main():
     )
     env.cr.rollback()
     sandbox.stop(server)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sandbox_process(data):

@@ -12,6 +12,20 @@ TOOLS_VENV=$CACHE_DIR/tools-venv
 VAR_DIR=$ROOT/.var
 BASE_PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 
+# Odoo 18.0 Community, fetched once into the cache when no Odoo is at hand: a
+# shallow clone of branch 18.0 of Odoo's official repository (ODOO_GIT_URL for a
+# mirror), at the commit ODOO_COMMIT, checked once fetched.  The default is the
+# odoo/odoo commit of Odoo-Build's revision 18.0.20250115 (Mint System), a
+# commit of branch 18.0; ODOO_COMMIT= (empty) takes the branch's tip as it is.
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+ODOO_BRANCH=18.0
+ODOO_COMMIT=${ODOO_COMMIT-5500e239e4bfb76eca3515dba02d0f1668810b58}
+ODOO_FETCHED=$CACHE_DIR/odoo-18.0
+# Seconds to learn whether the repository answers at all (machines without
+# network go on at once), then for the whole fetch.
+ODOO_PROBE_TIMEOUT=${ODOO_PROBE_TIMEOUT:-15}
+ODOO_FETCH_TIMEOUT=${ODOO_FETCH_TIMEOUT:-1800}
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -93,10 +107,58 @@ provision_odoo_venv() {
     echo "$want" >"$stamp"
 }
 
+# Fetches Odoo 18.0 into $ODOO_FETCHED (see ODOO_GIT_URL above).  Returns 1
+# with the reason in ODOO_FETCH_ERROR when it cannot.
+fetch_odoo() {
+    local tmp=$ODOO_FETCHED.partial head where tip
+    ODOO_FETCH_ERROR=''
+    command -v git >/dev/null || { ODOO_FETCH_ERROR="git is not installed"; return 1; }
+    mkdir -p "$CACHE_DIR" && rm -rf "$tmp" || { ODOO_FETCH_ERROR="cannot write in $CACHE_DIR"; return 1; }
+    export GIT_TERMINAL_PROMPT=0 # never wait for a password
+    if ! where=$(timeout "$ODOO_PROBE_TIMEOUT" git ls-remote --heads "$ODOO_GIT_URL" "$ODOO_BRANCH" 2>&1); then
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL cannot be reached ($(printf '%s' "${where:-no answer in $ODOO_PROBE_TIMEOUT s}" | tail -n 1))"
+        return 1
+    fi
+    [ -n "$where" ] || { ODOO_FETCH_ERROR="$ODOO_GIT_URL has no branch $ODOO_BRANCH"; return 1; }
+    log "fetching Odoo $ODOO_BRANCH Community from $ODOO_GIT_URL${ODOO_COMMIT:+ at $ODOO_COMMIT} into $ODOO_FETCHED (once)"
+    git init -q "$tmp" && git -C "$tmp" remote add origin "$ODOO_GIT_URL" || { ODOO_FETCH_ERROR="git init failed in $tmp"; return 1; }
+    # The pinned commit itself (GitHub serves any commit of the repository);
+    # else the branch's tip, when it is that commit.
+    tip=${where%%[[:space:]]*}
+    if [ -n "$ODOO_COMMIT" ] && [ "$tip" != "$ODOO_COMMIT" ] \
+        && ! timeout "$ODOO_FETCH_TIMEOUT" git -C "$tmp" fetch -q --depth 1 origin "$ODOO_COMMIT" 2>/dev/null; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL does not serve commit $ODOO_COMMIT, and its $ODOO_BRANCH is at $tip (ODOO_COMMIT=$tip, or ODOO_COMMIT= for the tip of $ODOO_BRANCH, accepts it)"
+        return 1
+    fi
+    if ! git -C "$tmp" rev-parse -q --verify FETCH_HEAD >/dev/null \
+        && ! timeout "$ODOO_FETCH_TIMEOUT" git -C "$tmp" fetch -q --depth 1 origin "refs/heads/$ODOO_BRANCH"; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="the fetch from $ODOO_GIT_URL failed"
+        return 1
+    fi
+    git -C "$tmp" -c advice.detachedHead=false checkout -q FETCH_HEAD || { ODOO_FETCH_ERROR="checkout failed in $tmp"; return 1; }
+    head=$(git -C "$tmp" rev-parse HEAD)
+    if [ -n "$ODOO_COMMIT" ] && [ "$head" != "$ODOO_COMMIT" ]; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="$ODOO_GIT_URL gave commit $head, not $ODOO_COMMIT (ODOO_COMMIT=$head, or ODOO_COMMIT= for the tip of $ODOO_BRANCH, accepts it)"
+        return 1
+    fi
+    if ! grep -q "^version_info = (18, 0," "$tmp/odoo/release.py" 2>/dev/null; then
+        rm -rf "$tmp"
+        ODOO_FETCH_ERROR="commit $head of $ODOO_GIT_URL is not Odoo 18.0 (odoo/release.py)"
+        return 1
+    fi
+    rm -rf "$ODOO_FETCHED" && mv "$tmp" "$ODOO_FETCHED" || { ODOO_FETCH_ERROR="cannot move $tmp"; return 1; }
+    log "Odoo 18.0 commit $head is in $ODOO_FETCHED"
+}
+
 # Finds Odoo 18.0: sets ODOO_PYTHON and ODOO_BIN, or ODOO_MISSING (why not).
+# In order: ODOO_SRC; an Odoo the Python in use imports; the cached venv; the
+# tree fetched into the cache earlier; a fetch now (JSE_FETCH_ODOO=0: never).
 find_odoo() {
     local src
-    ODOO_PYTHON='' ODOO_BIN='' ODOO_MISSING=''
+    ODOO_PYTHON='' ODOO_BIN='' ODOO_MISSING='' ODOO_FETCH_ERROR=''
     if [ -n "${ODOO_SRC:-}" ]; then
         provision_odoo_venv "$ODOO_SRC"
         ODOO_PYTHON=$ODOO_VENV/bin/python
@@ -106,8 +168,14 @@ find_odoo() {
             || die "pip could not install the addon's test requirements next to Odoo"
     elif [ -f "$ODOO_VENV/.jse-stamp" ] && [ -n "$(odoo_source_of "$ODOO_VENV/bin/python")" ]; then
         ODOO_PYTHON=$ODOO_VENV/bin/python
+    elif [ -f "$ODOO_FETCHED/odoo/release.py" ]; then
+        provision_odoo_venv "$ODOO_FETCHED"
+        ODOO_PYTHON=$ODOO_VENV/bin/python
+    elif [ "${JSE_FETCH_ODOO:-1}" != 0 ] && fetch_odoo; then
+        provision_odoo_venv "$ODOO_FETCHED"
+        ODOO_PYTHON=$ODOO_VENV/bin/python
     else
-        ODOO_MISSING="Odoo 18.0 not found: name its source tree once, as in ODOO_SRC=/path/to/odoo-18.0 make test (see README)"
+        ODOO_MISSING="Odoo 18.0 not found${ODOO_FETCH_ERROR:+ and $ODOO_FETCH_ERROR}: name an Odoo 18.0 source tree once, as in ODOO_SRC=/path/to/odoo-18.0 make test (see README)"
         return 1
     fi
     src=$(odoo_source_of "$ODOO_PYTHON")
@@ -145,13 +213,22 @@ pg_bindir() {
 
 # Runs a PostgreSQL program as the cluster's owner (postgres refuses root).
 _pg_as_owner() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /: postgres may not enter the current folder (a private clone).
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Is PID the postmaster of the cluster in DATA_DIR?
+_is_postmaster_of() {
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "-D $2"
 }
 
 # pg_start DATA_DIR SOCKET_DIR [SERVER OPTIONS...]: creates the cluster if
 # needed and starts it, listening on the Unix socket only (no TCP at all).
+# Copes with what a killed run left: its server still running (kept when it
+# answers on SOCKET_DIR, else restarted), or a postmaster.pid whose PID now
+# belongs to another process (after a reboot or a container restart).
 pg_start() {
-    local data=$1 sock=$2 bin
+    local data=$1 sock=$2 bin pid
     shift 2
     ensure_debs postgresql
     bin=$(pg_bindir)
@@ -162,8 +239,15 @@ pg_start() {
         _pg_as_owner "$bin/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
             || die "initdb failed in $data"
     fi
-    if _pg_as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        return 0 # already running (a previous run left it, or another command uses it)
+    pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
+    if [ -n "$pid" ] && _is_postmaster_of "$pid" "$data"; then
+        # Running (a previous run left it, or another command uses it).
+        "$bin/pg_isready" -q -h "$sock" -t 10 && return 0
+        log "PostgreSQL (PID $pid) runs on $data but not on $sock: restarting it"
+        _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    elif [ -n "$pid" ]; then
+        log "removing the stale lock of a PostgreSQL that is gone (PID $pid)"
+        rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*
     fi
     _pg_as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
         -o "-c listen_addresses='' -c unix_socket_directories='$sock' $*" \
@@ -173,8 +257,44 @@ pg_start() {
 pg_stop() {
     local data=$1 bin
     bin=$(pg_bindir)
-    [ -f "$data/postmaster.pid" ] && _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    [ -f "$data/postmaster.pid" ] || return 0
+    _pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+        || _pg_as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
     return 0
+}
+
+# --- processes a run leaves behind -------------------------------------
+
+# stop_pid PID [SECONDS]: TERM, then KILL if it is still there after SECONDS.
+stop_pid() {
+    local i
+    [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
+    for ((i = 0; i < ${2:-10} * 10; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    log "PID $1 ignored SIGTERM for ${2:-10} s: killing it"
+    kill -KILL "$1" 2>/dev/null
+}
+
+# stop_leftover NAME PIDFILE MARK: stops what a killed run left running (its
+# PID in PIDFILE, MARK in its command line).
+stop_leftover() {
+    local pid
+    pid=$(cat "$2" 2>/dev/null)
+    if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$3"; then
+        log "stopping the $1 a previous make run left running (PID $pid)"
+        stop_pid "$pid"
+    fi
+    rm -f "$2"
+}
+
+port_free() { # as the servers bind it: closed connections waiting (TIME_WAIT) do not count
+    "$BASE_PYTHON" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
 
 # A free TCP port on 127.0.0.1.

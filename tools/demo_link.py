@@ -1,21 +1,18 @@
-"""Run by tools/run.sh inside `odoo-bin shell`: links the demo company to a
-cabinet of the sandbox, as if its administrator had clicked "Link a
-jesignexpert.com account" and picked "Cabinet Dupont Expertise" there."""
+"""Run by tools/run.sh inside `odoo-bin shell`: links the demo company to the
+sandbox's "Cabinet Editeur Oppus 1", as in jesignexpert.com's help page, as if
+its administrator had clicked "Link a jesignexpert.com account" and picked that
+cabinet there (logged in as Jean Doe, who works for it)."""
 
-import requests
+from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens
 
-firms = env["jesignexpert.firm"]  # noqa: F821 (given by odoo-bin shell)
-company = env.ref("base.main_company")  # noqa: F821
-admin = env.ref("base.user_admin")  # noqa: F821
+OFFICE = "Cabinet Editeur Oppus 1"
+env = env  # noqa: F821 (given by odoo-bin shell)
+firms = env["jesignexpert.firm"]
+company = env.ref("base.main_company")
+admin = env.ref("base.user_admin")
 if not firms._active_firm(company):
-    sandbox = env["ir.config_parameter"].sudo().get_param("jesignexpert_connector.sandbox_url")  # noqa: F821
-    with env["jesignexpert.api"]._client() as client:  # noqa: F821
-        link = client.start_link(f"{firms.get_base_url()}/jesignexpert/link/return")
-        requests.post(
-            f"{sandbox}/_sandbox/link/{link.id_request}/approve",
-            json={"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
-            timeout=10,
-        ).raise_for_status()
-        tokens = client.fetch_link(link.id_request)
+    sandbox = env["ir.config_parameter"].sudo().get_param("jesignexpert_connector.sandbox_url")
+    tokens = link_tokens(env, sandbox, "jean.doe@cabinet-exemple.fr", OFFICE)
     firms.with_user(admin)._link_company(company, tokens, admin)
-    env.cr.commit()  # noqa: F821
+    env.cr.commit()
+print(f"{company.name} works with {firms._active_firm(company).name}")

@@ -27,7 +27,8 @@ class TestContractDocument(TransactionCase):
         euro.active = True
         cls.company = cls.env["res.company"].create(
             {
-                "name": "Lefebvre Daloz",
+                # Not the demo company's name (names are unique).
+                "name": "Lefebvre Daloz Lyon",
                 "currency_id": euro.id,
                 "street": "12 rue de la Paix",
                 "zip": "75002",
@@ -84,7 +85,7 @@ class TestContractDocument(TransactionCase):
         text = re.sub(r"<[^>]+>", "", str(self.contract().jesignexpert_document))
         text = re.sub(r"\s+", " ", text).replace("\xa0", " ").replace("\u202f", " ")
         for expected in (
-            "Lefebvre Daloz - SAS au capital social de 10 000,00 €",
+            "Lefebvre Daloz Lyon - SAS au capital social de 10 000,00 €",
             "Registre du Commerce et des Sociétés de Paris, sous le numéro 552 100 554",
             "sis 12 rue de la Paix, 75002 Paris, et dont le code NAF est 6920Z",
             "représentée par Jean Doe, en sa qualité de Président",
