@@ -146,5 +146,15 @@ class JesignexpertApi(models.AbstractModel):
         return _("%(field)s is not valid.", field=params["field"])
 
     @api.model
+    def _notification(self, message, ok=True, sticky=False, next_action=None):
+        """A jesignexpert.com notification for a button's answer."""
+        params = {"title": self.env._("jesignexpert.com"), "message": message, "type": "success" if ok else "warning"}
+        if sticky:
+            params["sticky"] = True
+        if next_action:
+            params["next"] = next_action
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+    @api.model
     def _user_error(self, error):
         return UserError(self._error_message(error))

@@ -318,17 +318,7 @@ class JesignexpertCollection(models.Model):
         reload = {"type": "ir.actions.client", "tag": "soft_reload"}
         if not problems:
             return reload
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("jesignexpert.com"),
-                "message": "\n".join(problems),
-                "type": "warning",
-                "sticky": True,
-                "next": reload,
-            },
-        }
+        return api._notification("\n".join(problems), ok=False, sticky=True, next_action=reload)
 
     def action_cancel(self):
         """Stops a collection in progress, as jesignexpert.com has it now: a

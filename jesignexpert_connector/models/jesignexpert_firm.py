@@ -239,16 +239,19 @@ class JesignexpertFirm(models.Model):
         self.state = "expired"
         _logger.info("jesignexpert.com cabinet %s: no access holds any more", self.id)
         self.message_post(body=self.env._("jesignexpert.com refused the cabinet's access: it must be linked again."))
+        self._ask_managers(
+            self.env._("Link jesignexpert.com again"),
+            self.env._(
+                "The access to %s has expired or was revoked on jesignexpert.com. Open it and click Link again.",
+                self.name,
+            ),
+        )
+
+    def _ask_managers(self, summary, note):
+        """An activity on the cabinet for each of its company's managers."""
+        self.ensure_one()
         for manager in self._managers():
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=self.env._("Link jesignexpert.com again"),
-                note=self.env._(
-                    "The access to %s has expired or was revoked on jesignexpert.com. Open it and click Link again.",
-                    self.name,
-                ),
-            )
+            self.activity_schedule("mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=note)
 
     def _managers(self):
         """The company's jesignexpert.com managers."""
@@ -281,16 +284,9 @@ class JesignexpertFirm(models.Model):
                 raise self.env["jesignexpert.api"]._user_error(error) from None
         if not own:
             return self.action_link_my_access()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("jesignexpert.com"),
-                "message": self.env._("Your jesignexpert.com access holds."),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["jesignexpert.api"]._notification(
+            self.env._("Your jesignexpert.com access holds."), next_action={"type": "ir.actions.act_window_close"}
+        )
 
     def action_test_connection(self):
         """Initiators and managers of the cabinet's company only: the check
@@ -298,16 +294,9 @@ class JesignexpertFirm(models.Model):
         self.ensure_one()
         self.check_access("read")
         ok, message = self._check_connection(self.env.user)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("jesignexpert.com"),
-                "message": message,
-                "type": "success" if ok else "warning",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["jesignexpert.api"]._notification(
+            message, ok, next_action={"type": "ir.actions.act_window_close"}
+        )
 
     def action_sync_now(self):
         """Managers: brings this cabinet's news and signed documents home now,
@@ -316,16 +305,10 @@ class JesignexpertFirm(models.Model):
             raise AccessError(self.env._("Only jesignexpert.com managers may synchronise a cabinet."))
         self.check_access("write")  # their companies' cabinets only
         self.env["jesignexpert.sync"]._run(monotonic() + 60, firms=self)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("jesignexpert.com"),
-                "message": self.env._("Synchronised: the signed documents that were ready are attached."),
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return self.env["jesignexpert.api"]._notification(
+            self.env._("Synchronised: the signed documents that were ready are attached."),
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     @api.model
     def _cron_check_connections(self):
@@ -352,15 +335,12 @@ class JesignexpertFirm(models.Model):
             if firm.lapse_reminded_on and firm.lapse_reminded_on >= max(accesses.mapped("linked_on")):
                 continue
             firm.lapse_reminded_on = now
-            for manager in firm._managers():
-                firm.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=manager.id,
-                    summary=self.env._("Link your jesignexpert.com access again"),
-                    note=self.env._(
-                        "The accesses to %(firm)s may lapse on %(date)s: link yours again so that signed "
-                        "documents keep coming home.",
-                        firm=firm.name,
-                        date=fields.Datetime.to_string(lapse),
-                    ),
-                )
+            firm._ask_managers(
+                self.env._("Link your jesignexpert.com access again"),
+                self.env._(
+                    "The accesses to %(firm)s may lapse on %(date)s: link yours again so that signed "
+                    "documents keep coming home.",
+                    firm=firm.name,
+                    date=fields.Datetime.to_string(lapse),
+                ),
+            )

@@ -163,8 +163,8 @@ class JesignexpertSync(models.AbstractModel):
                 if all(try_lock(firm) for firm in group):
                     group.write(values)
                     return True
-        except CONCURRENT_UPDATE:
-            pass
+        except CONCURRENT_UPDATE as error:
+            _logger.info("jesignexpert.com cabinet %s changed meanwhile (%s)", group.ids, error.pgcode)
         _logger.info("jesignexpert.com cabinet %s: another run writes on it, left to it", group.ids)
         return False
 
@@ -198,8 +198,8 @@ class JesignexpertSync(models.AbstractModel):
                 try:
                     with self.env.cr.savepoint():
                         access._refused()
-                except CONCURRENT_UPDATE:
-                    pass  # another run refused it at the same time
+                except CONCURRENT_UPDATE:  # another run refused it at the same time
+                    _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
                 self._commit()
                 continue
             except jse.JseRateLimited as error:
@@ -219,8 +219,8 @@ class JesignexpertSync(models.AbstractModel):
             with self.env.cr.savepoint():
                 if all(try_lock(firm) for firm in group):
                     group._no_usable_access()
-        except CONCURRENT_UPDATE:
-            pass  # another run found it out at the same time, and says it
+        except CONCURRENT_UPDATE:  # another run found it out at the same time, and says it
+            _logger.info("jesignexpert.com cabinet %s: another run tells that no access holds", group.ids)
         self._commit()
         return True
 

@@ -101,16 +101,7 @@ class ResConfigSettings(models.TransientModel):
             ok, message = False, api._error_message(error)
         else:
             ok, message = True, self.env._("jesignexpert.com accepts the integrator credentials.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("jesignexpert.com"),
-                "message": message,
-                "type": "success" if ok else "warning",
-                "sticky": not ok,
-            },
-        }
+        return api._notification(message, ok, sticky=not ok)
 
     def action_jesignexpert_link(self):
         self.ensure_one()
