@@ -168,7 +168,10 @@ def main():
                 "VALUES (?, 1, 'S', 's@example.com', '[]', 'invited')",
                 tid,
             )
-            store._q("UPDATE txn SET status = 'sent', sent_ms = ? WHERE id = ?", store.now(), tid)
+            # Sent an hour ago, as open collections were: not among the last
+            # moments that each sync run reads again.
+            hour_ago = store.now() - 3600 * 1000
+            store._q("UPDATE txn SET status = 'sent', sent_ms = ?, updated_ms = ? WHERE id = ?", hour_ago, hour_ago, tid)
             rows.append((tid, f))
     # One contract per cabinet, of that cabinet's company, as the wizard makes them.
     staff = Env["hr.employee"].create(

@@ -27,9 +27,10 @@ shell shared
 
 log "(d) two Odoo servers with a cron worker each, on one database (a minute or two)"
 SANDBOX_PORT=$(free_port)
-"$BASE_PYTHON" "$ROOT/tools/sandbox.py" --port "$SANDBOX_PORT" --data "$WORK/sandbox.sqlite3" >"$WORK/sandbox.log" 2>&1 &
+"$ODOO_PYTHON" "$ROOT/tools/sandbox.py" --port "$SANDBOX_PORT" --data "$WORK/sandbox.sqlite3" >"$WORK/sandbox.log" 2>&1 &
 PIDS+=($!)
 until "$BASE_PYTHON" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$SANDBOX_PORT/_sandbox/health', timeout=2)" 2>/dev/null; do
+    kill -0 "${PIDS[0]}" 2>/dev/null || die "the sandbox did not start: $(tail -n 3 "$WORK/sandbox.log")"
     sleep 0.2
 done
 JSE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT shell setup
@@ -49,4 +50,8 @@ done
 kill "${PIDS[@]:1}" 2>/dev/null
 wait "${PIDS[@]:1}" 2>/dev/null
 shell report
-grep -h " ERROR \| CRITICAL " "$WORK"/server*.log | head -n 5
+if grep -qh " ERROR \| CRITICAL " "$WORK"/server*.log; then
+    grep -h " ERROR \| CRITICAL " "$WORK"/server*.log | head -n 5
+else
+    echo "    no error in either server's log"
+fi
