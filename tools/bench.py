@@ -171,7 +171,9 @@ def main():
             # Sent an hour ago, as open collections were: not among the last
             # moments that each sync run reads again.
             hour_ago = store.now() - 3600 * 1000
-            store._q("UPDATE txn SET status = 'sent', sent_ms = ?, updated_ms = ? WHERE id = ?", hour_ago, hour_ago, tid)
+            store._q(
+                "UPDATE txn SET status = 'sent', sent_ms = ?, updated_ms = ? WHERE id = ?", hour_ago, hour_ago, tid
+            )
             rows.append((tid, f))
     # One contract per cabinet, of that cabinet's company, as the wizard makes them.
     staff = Env["hr.employee"].create(

@@ -162,28 +162,39 @@ class JesignexpertCollection(models.Model):
         self.ensure_one()
         sync = self.env["jesignexpert.sync"]
         rate_limited = None
-        try:
-            with self.env.cr.savepoint():
-                locked = try_lock(self)
-                if locked:
-                    firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
-                    if firm and self.firm_id != firm:
-                        self.sudo().firm_id = firm  # linked again: its news now comes through this one
-                    self._apply(transaction)
-                    due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
-                    if transaction.status == "signed" and not self.signed_attachment_id and due:
-                        rate_limited = self._fetch(client)
-        except CONCURRENT_UPDATE:
-            # Another run (or a person) changed what this one was writing: the
-            # collection waits for the next run, with nothing half-written.
-            _logger.info("jesignexpert.com collection %s: changed meanwhile, read again later", self.id)
-            locked = False
+        # A write that met another run's (on the collection, or on the contract
+        # whose signature state both runs recompute) is tried again in a new
+        # transaction, which sees what the other run committed meanwhile.
+        attempts = 3 if self.env.context.get("jesignexpert_auto_commit") else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.env.cr.savepoint():
+                    locked = try_lock(self)
+                    if locked:
+                        rate_limited = self._take_news_locked(client, transaction, fetch_now)
+                break
+            except CONCURRENT_UPDATE:
+                locked = False
+                _logger.info("jesignexpert.com collection %s: changed meanwhile (try %s)", self.id, attempt)
+                sync._commit()
         if not locked:
             _logger.info("jesignexpert.com collection %s: another run has it, skipped", self.id)
         sync._commit()
         if rate_limited:
             raise rate_limited  # the whole cabinet waits; the news taken stays
         return locked
+
+    def _take_news_locked(self, client, transaction, fetch_now):
+        """_take_news once the row lock is held; returns the rate limit error
+        of the fetch, if any."""
+        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        if firm and self.firm_id != firm:
+            self.sudo().firm_id = firm  # linked again: its news now comes through this one
+        self._apply(transaction)
+        due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
+        if transaction.status == "signed" and not self.signed_attachment_id and due:
+            return self._fetch(client)
+        return None
 
     # ---------------------------------------------------- signed document --
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pypdf import PdfWriter
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ..jse import client as jse
@@ -134,6 +134,14 @@ class TestNoAccidentalSecondCollection(CollectionCase):
         self.assertEqual(len(self.contract.jesignexpert_collection_ids), 2)
         self.assertEqual(first.state, "draft", "the first one is left as it is")
         self.assertIn("sent another collection while", "".join(self.contract.message_ids.mapped("body")))
+
+    def test_a_colleagues_collection_in_progress_is_named_to_an_initiator(self):
+        self.open_wizard().action_confirm()  # the administrator's
+        wizard = self.open_wizard(user=self.initiator)
+        self.assertEqual(wizard.open_collection_name, "CDD MARC LANGLOIS")
+        self.assertEqual(wizard.open_collection_state, "draft")
+        with self.assertRaises(AccessError):
+            wizard.action_open_collection()  # not theirs to read
 
     def test_the_collection_in_progress_can_be_cancelled_first(self):
         self.open_wizard().action_confirm()

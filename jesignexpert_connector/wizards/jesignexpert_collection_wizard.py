@@ -55,7 +55,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
         compute_sudo=True,
         help="A collection of this contract not signed yet.",
     )
-    open_collection_state = fields.Selection(related="open_collection_id.state", string="Its state")
+    open_collection_name = fields.Char(
+        "Collection in progress", compute="_compute_open_collection_id", compute_sudo=True
+    )
+    open_collection_state = fields.Selection(
+        list(jse.TRANSACTION_STATES), "Its state", compute="_compute_open_collection_id", compute_sudo=True
+    )
     duplicate_choice = fields.Selection(
         [("cancel", "Cancel it on jesignexpert.com, then send this one"), ("another", "Send another one anyway")],
         "This contract already has a collection in progress",
@@ -149,10 +154,27 @@ class JesignexpertCollectionWizard(models.TransientModel):
 
     @api.depends("contract_id")
     def _compute_open_collection_id(self):
+        """Whoever initiated it: a colleague's collection counts too (only its
+        name and state are shown)."""
         for wizard in self:
-            wizard.open_collection_id = wizard.contract_id.jesignexpert_collection_ids.filtered(
+            previous = wizard.contract_id.jesignexpert_collection_ids.filtered(
                 lambda c: c.state in jse.OPEN_STATUSES
             ).sorted("id")[-1:]
+            wizard.open_collection_id = previous
+            wizard.open_collection_name = previous.name
+            wizard.open_collection_state = previous.state
+
+    def action_open_collection(self):
+        """Opens the collection in progress (if the user may read it)."""
+        self.ensure_one()
+        previous = self.open_collection_id.with_env(self.env)
+        previous.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": previous._name,
+            "res_id": previous.id,
+            "views": [(False, "form")],
+        }
 
     @api.depends("contract_id.jesignexpert_template_id")
     def _compute_has_template(self):
