@@ -56,7 +56,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
         help="A collection of this contract not signed yet.",
     )
     open_collection_name = fields.Char(
-        "Collection in progress", compute="_compute_open_collection_id", compute_sudo=True
+        "Name of the collection in progress", compute="_compute_open_collection_id", compute_sudo=True
     )
     open_collection_state = fields.Selection(
         list(jse.TRANSACTION_STATES), "Its state", compute="_compute_open_collection_id", compute_sudo=True
