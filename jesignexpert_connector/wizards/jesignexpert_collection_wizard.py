@@ -402,7 +402,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
         """One signature field per signer, on its slot's box (else at the foot
         of the last page)."""
         boxes = self._slot_boxes(pdf, self.pdf_name)
-        foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
+        foot = []  # read the PDF once more only when a signer has no box
+        if any(n not in boxes for n in range(1, count + 1)):
+            foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
         return [
             jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
             if n in boxes
