@@ -40,6 +40,8 @@ class JesignexpertDraft(models.Model):
     # Plain integers, no foreign keys: rows are written on a connection of
     # their own while the request may hold locks on the wizard or the cabinet.
     wizard_ref = fields.Integer("Wizard", required=True, index=True)
+    # What asked for the draft: a wizard, or a line of a bulk sending.
+    wizard_model = fields.Char("Asked by", required=True, default="jesignexpert.collection.wizard")
     firm_ref = fields.Integer("Cabinet", required=True)
     jse_id = fields.Char("jesignexpert.com id", required=True)
 
@@ -54,9 +56,9 @@ class JesignexpertDraft(models.Model):
 
     @api.model
     def _make(self, wizard, firm, access, request):
-        """The draft of ``wizard``'s confirmation: the one a previous try of
-        this very confirmation made, when complete, else a new one.  Returns
-        (transaction id, page URL)."""
+        """The draft of ``wizard``'s confirmation (a wizard, or a line of a
+        bulk sending): the one a previous try of this very confirmation made,
+        when complete, else a new one.  Returns (transaction id, page URL)."""
         with firm._client(access) as client:
             found = self._previous_draft(client, wizard, len(request["signers"]))
             if found:
@@ -68,7 +70,9 @@ class JesignexpertDraft(models.Model):
         """(id, URL) of the draft an earlier try of this confirmation made, if
         it is complete; an incomplete one is deleted."""
         with self._outside() as journal:
-            tids = journal.search([("wizard_ref", "=", wizard.id)]).mapped("jse_id")
+            tids = journal.search([("wizard_ref", "=", wizard.id), ("wizard_model", "=", wizard._name)]).mapped(
+                "jse_id"
+            )
         found = None
         for tid in tids:
             try:
@@ -101,7 +105,7 @@ class JesignexpertDraft(models.Model):
             invitation_mode=request["invitation_mode"],
         )
         with self._outside() as journal:
-            journal.create({"wizard_ref": wizard.id, "firm_ref": firm.id, "jse_id": tid})
+            journal.create({"wizard_ref": wizard.id, "wizard_model": wizard._name, "firm_ref": firm.id, "jse_id": tid})
         try:
             client.upload_file(tid, 1, request["pdf"], request["filename"], request["fields"])
             for signer in request["signers"]:

@@ -116,8 +116,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
             ],
             "mail_sender": company.name[: jse.SENDER_MAX],
             "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
-            "message": DEFAULT_MESSAGE,
+            "message": self._default_message(),
         }
+
+    @api.model
+    def _default_message(self):
+        return DEFAULT_MESSAGE
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -321,37 +325,11 @@ class JesignexpertCollectionWizard(models.TransientModel):
         contract = self.contract_id
         contract._jesignexpert_check_can_sign()
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
-        access = firm._own_access(self.env.user)
-        drafter = self.env.user
-        if not access:
-            access = firm._own_access(firm.linked_by_id)
-            drafter = firm.linked_by_id
-        if not access:
-            raise UserError(self._confirmers_message(firm))
+        access, drafter = self._drafting_access(firm)
         self._settle_open_collection()
         pdf = base64.b64decode(self.pdf or b"")
         pages = self._check_document(pdf, self.pdf_name)
-        lines = self.line_ids.sorted("sequence")
-        request = {
-            "title": self.title,
-            "message": self.message or "",
-            "mail_sender": self.mail_sender,
-            "mail_subject": self.mail_subject,
-            "invitation_mode": self.invitation_mode,
-            "pdf": pdf,
-            "filename": self.pdf_name,
-            "fields": self._sign_fields(pdf, len(lines)),
-            "signers": [
-                {
-                    "order": n,
-                    "name": line.name,
-                    "email": line.email,
-                    "phone": line.phone or "",
-                    "referent": line.referent or False,
-                }
-                for n, line in enumerate(lines, start=1)
-            ],
-        }
+        request = self._request(self, pdf, self.pdf_name, self.line_ids)
         api = self.env["jesignexpert.api"]
         drafts = self.env["jesignexpert.draft"]
         try:
@@ -362,7 +340,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             # Whatever fails in Odoo from here on (a write, the chatter) must
             # not leave the draft alone on jesignexpert.com.
             with self.env.cr.savepoint():
-                collection = self._record_collection(contract, firm, drafter, tid, url, pages, request["signers"])
+                collection = self._record_collection(contract, firm, drafter, tid, url, pages, request)
         except CONCURRENT_UPDATE:
             raise  # Odoo replays the request, which takes this draft again
         except Exception:
@@ -380,17 +358,59 @@ class JesignexpertCollectionWizard(models.TransientModel):
         # The browser goes to the draft's page, where a collaborator checks and sends it.
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
+    @api.model
+    def _drafting_access(self, firm):
+        """(access, user) that makes the draft on jesignexpert.com: the user's
+        own access, else that of the collaborator who linked the cabinet."""
+        access = firm._own_access(self.env.user)
+        drafter = self.env.user
+        if not access:
+            access = firm._own_access(firm.linked_by_id)
+            drafter = firm.linked_by_id
+        if not access:
+            raise UserError(self._confirmers_message(firm))
+        return access, drafter
+
+    @api.model
+    def _request(self, sending, pdf, filename, lines):
+        """What jesignexpert.com is asked to make: ``sending``'s title and
+        e-mail, the document and its signers (``lines``, in order)."""
+        lines = lines.sorted("sequence")
+        return {
+            "title": sending.title,
+            "message": sending.message or "",
+            "mail_sender": sending.mail_sender,
+            "mail_subject": sending.mail_subject,
+            "invitation_mode": sending.invitation_mode,
+            "pdf": pdf,
+            "filename": filename,
+            "fields": self._sign_fields(pdf, len(lines), filename),
+            "signers": [
+                {
+                    "order": n,
+                    "name": line.name,
+                    "email": line.email,
+                    "phone": line.phone or "",
+                    "referent": line.referent or False,
+                }
+                for n, line in enumerate(lines, start=1)
+            ],
+        }
+
     def _settle_open_collection(self):
+        self._settle_previous(self.contract_id, self.open_collection_id, self.duplicate_choice)
+
+    @api.model
+    def _settle_previous(self, contract, previous, choice):
         """The collection already in progress: cancelled first, on
         jesignexpert.com too (with the user's own rights on it), or left as it
         is at the user's explicit choice, which the contract's chatter keeps."""
-        previous = self.open_collection_id
         if not previous:
             return
-        if self.duplicate_choice == "cancel":
+        if choice == "cancel":
             previous.with_env(self.env).action_cancel()
         else:
-            self.contract_id.message_post(
+            contract.message_post(
                 body=self.env._(
                     "%(user)s sent another collection while %(previous)s was still in progress.",
                     user=self.env.user.name,
@@ -398,10 +418,11 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 )
             )
 
-    def _sign_fields(self, pdf, count):
+    @api.model
+    def _sign_fields(self, pdf, count, filename):
         """One signature field per signer, on its slot's box (else at the foot
         of the last page)."""
-        boxes = self._slot_boxes(pdf, self.pdf_name)
+        boxes = self._slot_boxes(pdf, filename)
         foot = []  # read the PDF once more only when a signer has no box
         if any(n not in boxes for n in range(1, count + 1)):
             foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
@@ -423,14 +444,15 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
             ) from None
 
-    def _record_collection(self, contract, firm, drafter, tid, url, pages, signers):
+    @api.model
+    def _record_collection(self, contract, firm, drafter, tid, url, pages, request):
         """The collection in Odoo of the draft just made, and the notes."""
         collection = (
             self.env["jesignexpert.collection"]
             .sudo()
             .create(
                 {
-                    "name": self.title,
+                    "name": request["title"],
                     "contract_id": contract.id,
                     "firm_id": firm.id,
                     "initiator_id": self.env.user.id,
@@ -448,7 +470,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
                                 "referent": s["referent"],
                             }
                         )
-                        for s in signers
+                        for s in request["signers"]
                     ],
                 }
             )
