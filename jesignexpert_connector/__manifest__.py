@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/ir_cron_sync_data.xml",
+        "data/ir_cron_bulk_sending_data.xml",
         "data/jesignexpert_document_template_data.xml",
         "data/jesignexpert_followup_data.xml",
         "report/hr_contract_document.xml",
@@ -28,6 +29,7 @@
         "views/jesignexpert_collection_views.xml",
         "views/hr_contract_signature_views.xml",
         "views/jesignexpert_collection_report_views.xml",
+        "views/jesignexpert_bulk_sending_views.xml",
         "wizards/jesignexpert_collection_wizard_views.xml",
     ],
     "demo": [

@@ -17,3 +17,6 @@ from . import jesignexpert_draft
 from . import jesignexpert_collection_followup
 from . import hr_contract_signature
 from . import hr_employee
+from . import jesignexpert_bulk_sending
+from . import jesignexpert_bulk_sending_line
+from . import jesignexpert_bulk_sending_signer

@@ -101,7 +101,10 @@ class HrContract(models.Model):
             )
 
     def action_jesignexpert_sign(self):
-        """ "Signature électronique": opens the three-step wizard."""
+        """ "Signature électronique": opens the three-step wizard, or for
+        several contracts one bulk sending."""
+        if len(self) > 1:
+            return self.env["jesignexpert.bulk.sending"]._start(self)
         self.ensure_one()
         self._jesignexpert_check_can_sign()
         wizard_model = self.env["jesignexpert.collection.wizard"]

@@ -1,0 +1,323 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Several contracts sent for signature at once.
+
+A person selects contracts, checks each one's document and signers, writes
+the e-mail once, and confirms.  Rendering a contract takes about a second, so
+the drafts are made in the background by a scheduled action, in batches that
+stay well inside the cron time limit and tell Odoo, through the cron progress
+API, that work remains.  Each contract is committed on its own: one failure
+neither stops nor undoes the others, and a run killed at any moment loses
+nothing (the draft journal lets the next batch take a draft already made).
+The sending is a record: its progress, and in the end its result, stay.
+"""
+
+import logging
+from time import monotonic
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
+from odoo.fields import Command
+
+from ..jse import client as jse
+
+_logger = logging.getLogger(__name__)
+
+STEPS = [("contracts", "Contracts"), ("sending", "Sending")]
+STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done")]
+DUPLICATE_CHOICES = [
+    ("skip", "Leave them out"),
+    ("cancel", "Cancel each one on jesignexpert.com, then send the new one"),
+    ("another", "Send another one anyway"),
+]
+
+
+class JesignexpertBulkSending(models.Model):
+    """ "Signature électronique" on several contracts at once."""
+
+    _name = "jesignexpert.bulk.sending"
+    _description = "Contracts sent for signature together"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", "Initiated by", required=True, readonly=True, default=lambda self: self.env.user, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
+    )
+    step = fields.Selection(STEPS, default="contracts", required=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    line_ids = fields.One2many("jesignexpert.bulk.sending.line", "sending_id", "Contracts")
+    leave_out = fields.Boolean(
+        "Leave out the contracts that cannot be sent",
+        help="Each one says why it cannot be sent; fix it, or leave it out of this sending.",
+    )
+    duplicate_choice = fields.Selection(
+        DUPLICATE_CHOICES,
+        "Contracts with a collection in progress",
+        help="What to do with the contracts that already have a collection being signed.",
+    )
+    mail_sender = fields.Char("Sender label of the e-mails")
+    mail_subject = fields.Char("Subject of the invitation e-mail")
+    message = fields.Text("Message of the collections")
+    invitation_mode = fields.Selection(
+        [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")],
+        "Invitations",
+        default="sequential",
+        required=True,
+    )
+    contract_count = fields.Integer("Contracts selected", compute="_compute_counts")
+    blocked_count = fields.Integer("Cannot be sent", compute="_compute_counts")
+    in_progress_count = fields.Integer("With a collection in progress", compute="_compute_counts")
+    to_prepare_count = fields.Integer("To prepare", compute="_compute_counts")
+    prepared_count = fields.Integer("Prepared", compute="_compute_counts")
+    failed_count = fields.Integer("Not prepared", compute="_compute_counts")
+    progress = fields.Float(compute="_compute_counts", help="Contracts handled, in percent.")
+    finished_on = fields.Datetime("Finished on", readonly=True)
+
+    @api.depends("line_ids.state", "line_ids.problem", "line_ids.open_collection_id", "duplicate_choice", "leave_out")
+    def _compute_counts(self):
+        for sending in self:
+            lines = sending.line_ids
+            sending.contract_count = len(lines)
+            sending.blocked_count = len(lines.filtered("problem"))
+            sending.in_progress_count = len(lines.filtered(lambda line: not line.problem and line.open_collection_id))
+            sending.prepared_count = len(lines.filtered(lambda line: line.state == "prepared"))
+            sending.failed_count = len(lines.filtered(lambda line: line.state == "failed"))
+            waiting = len(lines.filtered(lambda line: line.state == "waiting"))
+            handled = sending.prepared_count + sending.failed_count
+            sending.to_prepare_count = waiting
+            sending.progress = 100.0 * handled / (handled + waiting) if handled + waiting else 0.0
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(sending.state == "running" for sending in self):
+            raise UserError(self.env._("A sending being prepared cannot be deleted: stop it first."))
+
+    # ------------------------------------------------------------- start --
+
+    @api.model
+    def _start(self, contracts):
+        """A sending of ``contracts``, each with its document and signers
+        filled as the single wizard fills them; opens it."""
+        if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
+            raise UserError(self.env._("You are not allowed to initiate signature collections."))
+        contracts.check_access("read")  # the caller's rights, before anything is read as superuser
+        company = self.env.company
+        sending = self.create(
+            {
+                "name": self.env._(
+                    "%(count)s contracts, %(date)s",
+                    count=len(contracts),
+                    date=fields.Date.to_string(fields.Date.context_today(self)),
+                ),
+                "company_id": company.id,
+                "mail_sender": company.name[: jse.SENDER_MAX],
+                "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
+                "message": self.env["jesignexpert.collection.wizard"]._default_message(),
+                "line_ids": [
+                    Command.create(self.env["jesignexpert.bulk.sending.line"]._prepare(contract, company))
+                    for contract in contracts
+                ],
+            }
+        )
+        return sending._open()
+
+    def _open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+            "name": self.env._("Electronic signature"),
+        }
+
+    # ------------------------------------------------------------- steps --
+
+    def _check_owner(self):
+        """The initiator's own sending, being set up."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.user_id != self.env.user:
+            raise UserError(self.env._("Only %s can change this sending.", self.user_id.name))
+
+    def _sendable_lines(self):
+        """The lines that will be prepared, as the choices stand."""
+        return self.line_ids.filtered(
+            lambda line: not line.problem and not (line.open_collection_id and self.duplicate_choice == "skip")
+        )
+
+    def _check_contracts(self):
+        """Refuses, in words, to go on while a contract cannot be sent and
+        the user has not said to leave it out."""
+        if self.state != "draft":
+            raise UserError(self.env._("This sending is no longer being set up."))
+        if self.blocked_count and not self.leave_out:
+            raise ValidationError(
+                self.env._(
+                    "%s of the contracts cannot be sent (each line says why): fix them, "
+                    "or tick “Leave out the contracts that cannot be sent”.",
+                    self.blocked_count,
+                )
+            )
+        if self.in_progress_count and not self.duplicate_choice:
+            raise ValidationError(
+                self.env._(
+                    "%s of the contracts already have a collection in progress: choose what to do with them.",
+                    self.in_progress_count,
+                )
+            )
+        if not self._sendable_lines():
+            raise ValidationError(self.env._("None of the contracts selected can be sent."))
+
+    def _check_sending(self):
+        try:
+            for line in self._sendable_lines():
+                jse.check_transaction(
+                    line.title, self.message, self.mail_sender, self.mail_subject, self.invitation_mode
+                )
+        except jse.JseValidationError as error:
+            raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
+
+    def action_next(self):
+        self._check_owner()
+        self._check_contracts()
+        self.step = "sending"
+
+    def action_back(self):
+        self._check_owner()
+        self.step = "contracts"
+
+    def action_confirm(self):
+        """Checks everything that can be checked now, then hands the drafts
+        to the scheduled action; the page shows how far it is."""
+        self._check_owner()
+        self.env.cr.execute("SELECT id FROM jesignexpert_bulk_sending WHERE id = %s FOR UPDATE", [self.id])
+        self.invalidate_recordset(["state"])
+        self._check_contracts()
+        self._check_sending()
+        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        if not firm or firm.state != "linked":
+            raise RedirectWarning(
+                self.env._("%s has no linked jesignexpert.com cabinet.", self.company_id.name),
+                self.env.ref("base.res_config_setting_act_window").id,
+                self.env._("Go to the settings"),
+                {"module": "jesignexpert_connector"},
+            )
+        self.env["jesignexpert.collection.wizard"]._drafting_access(firm)  # someone can make the drafts
+        sendable = self._sendable_lines()
+        for line in self.line_ids - sendable:
+            line.write({"state": "left_out", "error": line.problem or line._in_progress_note()})
+        sendable.write({"state": "waiting", "error": False})
+        self.write({"state": "running", "step": "sending"})
+        self.message_post(
+            body=self.env._(
+                "%(user)s asked for %(count)s collections: they are being prepared in the background.",
+                user=self.env.user.name,
+                count=len(sendable),
+            )
+        )
+        self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")._trigger()
+        return self._open()
+
+    def action_stop(self):
+        """The contracts not handled yet are left out; those prepared stay."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.user_id != self.env.user and not self.env.user.has_group(
+            "jesignexpert_connector.group_jesignexpert_manager"
+        ):
+            raise UserError(self.env._("Only %s can change this sending.", self.user_id.name))
+        if self.state != "running":
+            return
+        waiting = self.line_ids.filtered(lambda line: line.state == "waiting")
+        waiting.write({"state": "left_out", "error": self.env._("Stopped by %s.", self.env.user.name)})
+        self._finish()
+
+    def action_retry_failed(self):
+        """The contracts that failed are tried again, in the background."""
+        self.ensure_one()
+        self.check_access("write")
+        failed = self.line_ids.filtered(lambda line: line.state == "failed")
+        if self.state != "done" or not failed:
+            return
+        failed.write({"state": "waiting", "error": False})
+        self.write({"state": "running", "finished_on": False})
+        self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")._trigger()
+
+    # ---------------------------------------------------------- the cron --
+
+    @api.model
+    def _cron_prepare(self, auto_commit=True):
+        """The scheduled action: prepares waiting contracts for as long as a
+        batch lasts, then tells Odoo how much remains."""
+        sendings = self.sudo().with_context(jesignexpert_auto_commit=auto_commit)
+        deadline = self.env["jesignexpert.sync"]._deadline()
+        done = 0
+        for sending in sendings.search([("state", "=", "running")], order="id"):
+            for line in sending.line_ids.filtered(lambda line: line.state == "waiting").sorted("sequence"):
+                if monotonic() > deadline:
+                    break
+                done += line._prepare_isolated()
+            if sending.state == "running" and not sending.line_ids.filtered(lambda line: line.state == "waiting"):
+                sending._finish()
+                sending._commit()
+        remaining = sendings.line_ids.search_count([("state", "=", "waiting")])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    def _commit(self):
+        """Each contract is committed as it is done, except in tests."""
+        if self.env.context.get("jesignexpert_auto_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _finish(self):
+        """The result, in the chatter, for the initiator to read whenever."""
+        self.ensure_one()
+        self.write({"state": "done", "finished_on": fields.Datetime.now()})
+        prepared = self.line_ids.filtered(lambda line: line.state == "prepared")
+        others = self.line_ids - prepared
+        rows = Markup("").join(
+            Markup('<li><a href="{}" target="_blank">{}</a></li>').format(line.jse_url, line.title)
+            if line.jse_url
+            else Markup("<li>{}</li>").format(line.title)
+            for line in prepared
+        )
+        body = Markup("<p>{}</p><ul>{}</ul>").format(
+            self.env._(
+                "%(prepared)s collections prepared on jesignexpert.com, to check and send there:",
+                prepared=len(prepared),
+            ),
+            rows,
+        )
+        if others:
+            body += Markup("<p>{}</p><ul>{}</ul>").format(
+                self.env._("%s contracts not prepared:", len(others)),
+                Markup("").join(Markup("<li>{}: {}</li>").format(line.title, line.error or "") for line in others),
+            )
+        self.sudo().message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            partner_ids=self.user_id.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success" if not others else "warning",
+                "title": self.env._("Electronic signature"),
+                "message": self.env._(
+                    "%(name)s: %(prepared)s prepared, %(others)s not.",
+                    name=self.name,
+                    prepared=len(prepared),
+                    others=len(others),
+                ),
+            },
+        )

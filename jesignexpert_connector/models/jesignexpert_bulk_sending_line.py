@@ -1,0 +1,258 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import logging
+from types import SimpleNamespace
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+from ..jse import client as jse
+from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
+
+_logger = logging.getLogger(__name__)
+
+SOURCES = [
+    ("generated", "The contract's document"),
+    ("attachment", "A PDF attached to the contract"),
+    ("upload", "A PDF to upload"),
+]
+LINE_STATES = [
+    ("draft", "To send"),
+    ("left_out", "Left out"),
+    ("waiting", "Waiting"),
+    ("prepared", "Prepared"),
+    ("failed", "Not prepared"),
+]
+
+
+class JesignexpertBulkSendingLine(models.Model):
+    """One contract of a bulk sending: its document, its signers, its fate."""
+
+    _name = "jesignexpert.bulk.sending.line"
+    _description = "Contract of a bulk sending"
+    _order = "sequence, id"
+
+    sending_id = fields.Many2one("jesignexpert.bulk.sending", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="sending_id.company_id", store=True)
+    contract_id = fields.Many2one("hr.contract", required=True, readonly=True, ondelete="cascade")
+    employee_id = fields.Many2one(related="contract_id.employee_id")
+    title = fields.Char("Title of the collection", required=True)
+    document_source = fields.Selection(SOURCES, "Document to sign", required=True, default="generated")
+    attachment_id = fields.Many2one(
+        "ir.attachment",
+        "Attached PDF",
+        domain="[('res_model', '=', 'hr.contract'), ('res_id', '=', contract_id), "
+        "('mimetype', '=', 'application/pdf')]",
+    )
+    upload = fields.Binary("PDF to upload", attachment=False)
+    upload_name = fields.Char("Uploaded file name")
+    signer_ids = fields.One2many("jesignexpert.bulk.sending.signer", "line_id", "Signers")
+    signer_names = fields.Char("Signer names", compute="_compute_signer_names")
+    problem = fields.Char("Cannot be sent", compute="_compute_problem", compute_sudo=True)
+    open_collection_id = fields.Many2one(
+        "jesignexpert.collection", "Collection in progress", compute="_compute_open_collection_id", compute_sudo=True
+    )
+    open_collection_name = fields.Char(
+        "Name of the collection in progress", compute="_compute_open_collection_id", compute_sudo=True
+    )
+    state = fields.Selection(LINE_STATES, default="draft", required=True, readonly=True)
+    error = fields.Char("Why", readonly=True)
+    collection_id = fields.Many2one("jesignexpert.collection", readonly=True)
+    jse_url = fields.Char("jesignexpert.com page", readonly=True)
+
+    @api.model
+    def _prepare(self, contract, company):
+        """The line of ``contract``, its document and signers chosen as the
+        single wizard chooses them."""
+        attached = self.env["ir.attachment"].search(
+            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")],
+            limit=1,
+            order="id desc",
+        )
+        source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
+        values = {
+            "contract_id": contract.id,
+            "title": (contract.name or "")[: jse.TITLE_MAX],
+            "document_source": source,
+            "attachment_id": attached.id if source == "attachment" else False,
+        }
+        if contract.active and contract.company_id == company:  # else it is left out: no clause copied for it
+            values["signer_ids"] = [
+                Command.create(
+                    {
+                        "sequence": signer["order"],
+                        "label": signer["label"],
+                        "referent": signer["referent"],
+                        "name": signer["name"],
+                        "email": signer["email"],
+                        "phone": signer["phone"],
+                    }
+                )
+                for signer in contract._jesignexpert_signers()
+            ]
+        return values
+
+    @api.depends("signer_ids.name")
+    def _compute_signer_names(self):
+        for line in self:
+            line.signer_names = ", ".join(name for name in line.signer_ids.sorted("sequence").mapped("name") if name)
+
+    @api.depends(
+        "contract_id.active",
+        "contract_id.company_id",
+        "contract_id.jesignexpert_template_id",
+        "sending_id.company_id",
+        "title",
+        "document_source",
+        "attachment_id",
+        "upload",
+        "signer_ids.name",
+        "signer_ids.email",
+        "signer_ids.phone",
+    )
+    def _compute_problem(self):
+        for line in self:
+            line.problem = line._find_problem()
+
+    def _find_problem(self):
+        """Why the contract cannot be sent as it is, in words; else False."""
+        contract = self.contract_id
+        if not contract.active:
+            return self.env._("The contract is archived.")
+        if contract.company_id != self.sending_id.company_id:
+            return self.env._(
+                "The contract belongs to %(company)s, not to %(current)s: send it from %(company)s.",
+                company=contract.company_id.name,
+                current=self.sending_id.company_id.name,
+            )
+        if self.document_source == "generated" and not contract.jesignexpert_template_id:
+            return self.env._("No document: the contract has no document template and no PDF was chosen.")
+        if self.document_source == "attachment" and not self.attachment_id:
+            return self.env._("No document: choose a PDF attached to the contract.")
+        if self.document_source == "upload" and not self.upload:
+            return self.env._("No document: the contract has no template and no PDF attached; upload one.")
+        signers = self.signer_ids.sorted("sequence")
+        if not signers:
+            return self.env._("No signer.")
+        for signer in signers:
+            if not (signer.name or "").strip():
+                return self.env._("%s: the signer's name is missing.", signer.label or signer.sequence)
+            if not (signer.email or "").strip():
+                return self.env._("%s has no e-mail address.", signer.name)
+        try:
+            jse.check_title(self.title)
+            jse.check_signatories([(s.name, s.email, s.phone) for s in signers])
+        except jse.JseValidationError as error:
+            return self.env["jesignexpert.api"]._error_message(error)
+        return False
+
+    @api.depends("contract_id")
+    def _compute_open_collection_id(self):
+        for line in self:
+            previous = line.contract_id.jesignexpert_collection_ids.filtered(
+                lambda c: c.state in jse.OPEN_STATUSES
+            ).sorted("id")[-1:]
+            line.open_collection_id = previous
+            line.open_collection_name = previous.name
+
+    def _in_progress_note(self):
+        return self.env._("%s is still in progress for this contract.", self.open_collection_name)
+
+    @api.constrains("upload", "upload_name")
+    def _check_upload(self):
+        """A bad upload is refused at once, in words, before anything is sent."""
+        wizard = self.env["jesignexpert.collection.wizard"]
+        for line in self.filtered("upload"):
+            wizard._check_document(base64.b64decode(line.upload), line.upload_name or "document.pdf")
+
+    def write(self, vals):
+        if set(vals) - {"state", "error", "collection_id", "jse_url"} and any(
+            line.sending_id.state != "draft" for line in self
+        ):
+            raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
+        return super().write(vals)
+
+    # ---------------------------------------------------------- preparing --
+
+    def _prepare_isolated(self):
+        """Prepares this contract's draft as the sending's initiator, in a
+        transaction of its own: a failure is written on the line, never
+        raised.  Returns 1 when the line was handled, 0 when it was left for
+        the next batch (another transaction holds it)."""
+        self.ensure_one()
+        sending = self.sending_id
+        line = self.with_user(sending.user_id).with_company(sending.company_id)
+        try:
+            with self.env.cr.savepoint():
+                if not try_lock(self):
+                    return 0
+                self.invalidate_recordset(["state"])
+                if self.state != "waiting":  # another run took it meanwhile
+                    return 0
+                line._prepare_draft()
+        except CONCURRENT_UPDATE as error:
+            _logger.info("jesignexpert.com bulk sending line %s met another transaction (%s)", self.id, error.pgcode)
+            if self.env.context.get("jesignexpert_auto_commit"):
+                self.env.cr.rollback()
+            return 0
+        except (UserError, ValidationError) as error:
+            self._failed(error.args[0])
+        except jse.JseError as error:
+            self._failed(self.env["jesignexpert.api"]._error_message(error))
+        except Exception as error:  # one contract's trouble must not stop the others
+            _logger.exception("jesignexpert.com bulk sending line %s failed", self.id)
+            self._failed(self.env._("Unexpected error: %s", error.__class__.__name__))
+        sending._commit()
+        return 1
+
+    def _failed(self, message):
+        self.sudo().write({"state": "failed", "error": str(message)[:500]})
+
+    def _prepare_draft(self):
+        """The draft of this contract on jesignexpert.com, as the single
+        wizard makes it; the collection in Odoo records it."""
+        contract = self.contract_id
+        contract._jesignexpert_check_can_sign()  # the initiator's rights now, not at confirmation
+        problem = self._find_problem()  # the contract may have changed since
+        if problem:
+            raise UserError(problem)
+        wizard = self.env["jesignexpert.collection.wizard"]
+        drafts = self.env["jesignexpert.draft"]
+        pdf, filename = wizard._document_source(
+            contract, self.document_source, self.attachment_id, self.upload, self.upload_name
+        )
+        pages = wizard._check_document(pdf, filename)
+        firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
+        access, drafter = wizard._drafting_access(firm)
+        previous = self.open_collection_id
+        if previous:
+            if self.sending_id.duplicate_choice not in ("cancel", "another"):
+                raise UserError(self._in_progress_note())
+            wizard._settle_previous(contract, previous, self.sending_id.duplicate_choice)
+        sending = self.sending_id
+        request = wizard._request(
+            SimpleNamespace(
+                title=self.title,
+                message=sending.message,
+                mail_sender=sending.mail_sender,
+                mail_subject=sending.mail_subject,
+                invitation_mode=sending.invitation_mode,
+            ),
+            pdf,
+            filename,
+            self.signer_ids,
+        )
+        tid, url = drafts._make(self, firm, access, request)
+        try:
+            with self.env.cr.savepoint():
+                collection = wizard._record_collection(contract, firm, drafter, tid, url, pages, request)
+        except CONCURRENT_UPDATE:
+            raise  # the next batch takes this draft again
+        except Exception:
+            drafts._delete_draft(firm, access, tid)
+            raise
+        drafts._taken(tid)
+        self.sudo().write({"state": "prepared", "error": False, "collection_id": collection.id, "jse_url": url})
