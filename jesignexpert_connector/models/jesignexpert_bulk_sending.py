@@ -22,6 +22,7 @@ from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.fields import Command
 
 from ..jse import client as jse
+from .jesignexpert_sync import try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ class JesignexpertBulkSending(models.Model):
         "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
     )
     step = fields.Selection(STEPS, default="contracts", required=True)
-    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    # Not tracked: the chatter says what was asked and what came of it, in words.
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True)
     line_ids = fields.One2many("jesignexpert.bulk.sending.line", "sending_id", "Contracts")
     leave_out = fields.Boolean(
         "Leave out the contracts that cannot be sent",
@@ -265,9 +267,8 @@ class JesignexpertBulkSending(models.Model):
                 if monotonic() > deadline:
                     break
                 done += line._prepare_isolated()
-            if sending.state == "running" and not sending.line_ids.filtered(lambda line: line.state == "waiting"):
-                sending._finish()
-                sending._commit()
+            if not sending.line_ids.filtered(lambda line: line.state == "waiting"):
+                sending._finish_unless_taken()
         remaining = sendings.line_ids.search_count([("state", "=", "waiting")])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
@@ -276,6 +277,17 @@ class JesignexpertBulkSending(models.Model):
         """Each contract is committed as it is done, except in tests."""
         if self.env.context.get("jesignexpert_auto_commit"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _finish_unless_taken(self):
+        """Finishes the sending, unless its initiator stopped it meanwhile
+        (their transaction holds it, or changed it since this one began)."""
+        with self.env.cr.savepoint():
+            if not try_lock(self):
+                return
+            self.invalidate_recordset(["state"])
+            if self.state == "running":
+                self._finish()
+        self._commit()
 
     def _finish(self):
         """The result, in the chatter, for the initiator to read whenever."""

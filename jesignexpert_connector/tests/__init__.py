@@ -19,3 +19,4 @@ from . import test_signature_overview
 from . import test_contract_followup
 from . import test_cdd_deadline
 from . import test_bulk_sending
+from . import test_bulk_sending_concurrency
