@@ -3,7 +3,7 @@
 {
     "name": "jesignexpert.com Connector",
     "summary": "Send employment contracts for electronic signature on jesignexpert.com",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Human Resources/Contracts",
     "author": "jesignexpert_connector contributors",
     "license": "LGPL-3",
