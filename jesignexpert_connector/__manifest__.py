@@ -24,6 +24,7 @@
         "views/jesignexpert_templates.xml",
         "views/jesignexpert_signature_clause_views.xml",
         "views/hr_contract_views.xml",
+        "views/hr_employee_views.xml",
         "views/res_company_views.xml",
         "views/jesignexpert_collection_views.xml",
         "views/hr_contract_signature_views.xml",
