@@ -5,7 +5,7 @@ elsewhere, a letter), sent for signature from the employee's form."""
 
 import base64
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
@@ -200,6 +200,14 @@ class TestEmployeeSignature(CollectionCase):
         with self.assertRaises(AccessError):
             self.env["jesignexpert.collection.wizard"].with_user(self.initiator).create({"employee_id": paul.id})
         self.assertFalse(self.env["jesignexpert.collection.wizard"].search([("employee_id", "=", paul.id)]))
+
+    def test_the_employees_company_needs_its_cabinet_linked(self):
+        company_b = self.env["res.company"].create({"name": "Sans Cabinet SARL"})
+        self.env.user.company_ids |= company_b
+        paul = self.env["hr.employee"].create({"name": "Paul Petit", "company_id": company_b.id})
+        paul = paul.with_context(allowed_company_ids=[self.company.id, company_b.id])
+        with self.assertRaisesRegex(RedirectWarning, "Sans Cabinet SARL has no linked jesignexpert.com cabinet"):
+            paul.action_jesignexpert_sign()
 
     def test_a_user_outside_the_group_may_not_send(self):
         outsider = new_test_user(
