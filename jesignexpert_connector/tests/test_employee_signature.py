@@ -10,7 +10,7 @@ from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from ..jse import client as jse
-from .common import CollectionCase, blank_pdf, run_sync
+from .common import CollectionCase, SandboxHttpCase, blank_pdf, contract_to_sign, run_sync
 from .test_any_pdf import encrypted_pdf
 
 
@@ -223,3 +223,32 @@ class TestEmployeeSignature(CollectionCase):
         collection = self.lea.jesignexpert_collection_ids
         self.assertEqual(collection.initiator_id, self.initiator)
         self.assertEqual(collection.with_user(self.initiator).employee_id, self.lea, "they read their collection")
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestEmployeeSignTour(SandboxHttpCase):
+    def test_electronic_signature_from_the_employee_form(self):
+        self.link_firm()
+        contract_to_sign(self.env, "CDD Marc Langlois")  # the company's representative
+        lea = self.env["hr.employee"].create({"name": "Léa Martin", "work_email": "lea.martin@example.com"})
+        self.env["ir.attachment"].create(
+            {
+                "name": "Lettre de mission.pdf",
+                "raw": blank_pdf(1),
+                "res_model": "hr.employee",
+                "res_id": lea.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        self.start_tour_to_jesignexpert(
+            f"/odoo/action-hr.open_view_employee_list_my/{lea.id}", "jesignexpert_employee_sign_tour"
+        )
+        collection = lea.jesignexpert_collection_ids
+        self.assertEqual(
+            (collection.name, collection.state, collection.contract_id),
+            ("Lettre de mission", "draft", self.env["hr.contract"]),
+        )
+        remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
+        self.assertEqual(
+            [s["email"] for s in remote["signatories"]], ["jean.doe@example.com", "lea.martin@example.com"]
+        )
