@@ -3,7 +3,7 @@
 {
     "name": "jesignexpert.com Connector",
     "summary": "Send employment contracts for electronic signature on jesignexpert.com",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Human Resources/Contracts",
     "author": "jesignexpert_connector contributors",
     "license": "LGPL-3",
@@ -25,6 +25,7 @@
         "views/jesignexpert_templates.xml",
         "views/jesignexpert_signature_clause_views.xml",
         "views/hr_contract_views.xml",
+        "views/hr_employee_views.xml",
         "views/res_company_views.xml",
         "views/jesignexpert_collection_views.xml",
         "views/hr_contract_signature_views.xml",

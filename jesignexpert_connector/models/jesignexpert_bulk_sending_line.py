@@ -248,7 +248,9 @@ class JesignexpertBulkSendingLine(models.Model):
         tid, url = drafts._make(self, firm, access, request)
         try:
             with self.env.cr.savepoint():
-                collection = wizard._record_collection(contract, firm, drafter, tid, url, pages, request)
+                collection = wizard._record_collection(
+                    contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
+                )
         except CONCURRENT_UPDATE:
             raise  # the next batch takes this draft again
         except Exception:

@@ -7,7 +7,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..jse import client as jse
 from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
@@ -20,7 +20,9 @@ def _from_ms(value):
 
 
 class JesignexpertCollection(models.Model):
-    """A signature collection ("collecte") of a contract on jesignexpert.com."""
+    """A signature collection ("collecte") on jesignexpert.com: of a contract,
+    or of a document about an employee that no contract holds (an amendment
+    drafted elsewhere, a letter)."""
 
     _name = "jesignexpert.collection"
     _description = "Signature collection"
@@ -28,8 +30,19 @@ class JesignexpertCollection(models.Model):
     _order = "id desc"
 
     name = fields.Char("Reference", required=True, readonly=True)
-    contract_id = fields.Many2one("hr.contract", required=True, readonly=True, ondelete="restrict", index=True)
-    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    contract_id = fields.Many2one("hr.contract", readonly=True, ondelete="restrict", index=True)
+    # The contract's employee, kept as it was when the collection was made;
+    # given by its creator when there is no contract.
+    employee_id = fields.Many2one(
+        "hr.employee",
+        compute="_compute_employee_id",
+        store=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
+    # Stored: the record rules read it.
+    company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, readonly=True, index=True)
     firm_id = fields.Many2one("jesignexpert.firm", "Cabinet", required=True, readonly=True, ondelete="restrict")
     initiator_id = fields.Many2one("res.users", "Initiated by", required=True, readonly=True)
     drafted_with_id = fields.Many2one(
@@ -63,6 +76,31 @@ class JesignexpertCollection(models.Model):
     signed_filename = fields.Char(related="signed_attachment_id.name", string="Signed PDF name")
     proof_document = fields.Binary("Proof", related="proof_attachment_id.datas")
     proof_filename = fields.Char(related="proof_attachment_id.name", string="Proof file name")
+
+    # ------------------------------------------------------------ subject --
+
+    @api.depends("contract_id")
+    def _compute_employee_id(self):
+        for collection in self:
+            collection.employee_id = collection.contract_id.employee_id or collection.employee_id
+
+    @api.depends("contract_id.company_id", "employee_id.company_id")
+    def _compute_company_id(self):
+        for collection in self:
+            collection.company_id = collection.contract_id.company_id or collection.employee_id.company_id
+
+    # firm_id is always given: a collection made with neither is checked too.
+    @api.constrains("contract_id", "employee_id", "firm_id")
+    def _check_contract_or_employee(self):
+        for collection in self:
+            if not collection.contract_id and not collection.employee_id:
+                raise ValidationError(self.env._("A signature collection is of a contract or of an employee."))
+
+    def _subject(self):
+        """What the collection is about, whose chatter hears of it and which
+        the signed document is attached to: its contract, else its employee."""
+        self.ensure_one()
+        return (self.contract_id or self.employee_id).sudo()
 
     # ------------------------------------------------------- jesignexpert --
 
@@ -147,7 +185,7 @@ class JesignexpertCollection(models.Model):
         if news:
             collection.message_post(body=" ".join(news))
         if transaction.status == "sent" and previous in ("draft", "prepared"):
-            collection.contract_id.message_post(
+            collection._subject().message_post(
                 body=self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
             )
         if transaction.status in jse.CLOSED_STATUSES and previous != transaction.status:
@@ -222,7 +260,8 @@ class JesignexpertCollection(models.Model):
 
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, reads the PDF (only an
-        unreadable one is refused), attaches both to the contract, once."""
+        unreadable one is refused), attaches both to the contract (else to
+        the employee), once."""
         self.ensure_one()
         with tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024) as spool:
             download = client.download_document(self.jse_id, 1, spool)
@@ -234,23 +273,25 @@ class JesignexpertCollection(models.Model):
             raise jse.JseResponseError("the signed document changed while it was read")
         proof = io.BytesIO()
         client.download_proof(self.jse_id, proof)
-        contract = self.contract_id.sudo()
+        subject = self._subject()
+        # A contract's document is named after the contract; another one after the collection.
+        base = subject.name if self.contract_id else self.name
         attachments = self.env["ir.attachment"].sudo()
         signed = attachments.create(
             {
-                "name": f"{contract.name} - signé.pdf",
+                "name": f"{base} - signé.pdf",
                 "raw": pdf,  # not base64: a 10 MB document is not copied three times
-                "res_model": "hr.contract",
-                "res_id": contract.id,
+                "res_model": subject._name,
+                "res_id": subject.id,
                 "mimetype": "application/pdf",
             }
         )
         proof_file = attachments.create(
             {
-                "name": f"{contract.name} - preuve.zip",
+                "name": f"{base} - preuve.zip",
                 "raw": proof.getvalue(),
-                "res_model": "hr.contract",
-                "res_id": contract.id,
+                "res_model": subject._name,
+                "res_id": subject.id,
             }
         )
         self.sudo().write(
@@ -271,13 +312,19 @@ class JesignexpertCollection(models.Model):
             body += " " + self.env._(
                 "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in signed_pdf.notes)
             )
-        contract.message_post(body=body, attachment_ids=signed.ids)
+        subject.message_post(body=body, attachment_ids=signed.ids)
         self.sudo().message_post(body=body)
-        self.sudo().message_notify(
-            partner_ids=self.initiator_id.partner_id.ids,
-            subject=self.env._("Contract signed: %s", contract.name),
-            body=self.env._("%s was signed by every signer; the signed document is on the contract.", contract.name),
-        )
+        if self.contract_id:
+            subject_line = self.env._("Contract signed: %s", subject.name)
+            news = self.env._("%s was signed by every signer; the signed document is on the contract.", subject.name)
+        else:
+            subject_line = self.env._("Document signed: %s", self.name)
+            news = self.env._(
+                "%(name)s was signed by every signer; the signed document is on %(employee)s's form.",
+                name=self.name,
+                employee=subject.name,
+            )
+        self.sudo().message_notify(partner_ids=self.initiator_id.partner_id.ids, subject=subject_line, body=news)
 
     def _close(self, status):
         self.ensure_one()
@@ -287,7 +334,7 @@ class JesignexpertCollection(models.Model):
             "cancelled": self.env._("The collection was cancelled on jesignexpert.com: nobody can sign it any more."),
         }[status]
         self.sudo().message_post(body=message)
-        self.contract_id.sudo().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
+        self._subject().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
 
     def action_open_jesignexpert(self):
         self.ensure_one()
@@ -361,7 +408,7 @@ class JesignexpertCollection(models.Model):
                     "Cancelled on jesignexpert.com by %s: nobody can sign it any more.", self.env.user.name
                 )
             collection.sudo().message_post(body=message)
-            collection.contract_id.sudo().message_post(
+            collection._subject().message_post(
                 body=self.env._("%(name)s: %(message)s", name=collection.name, message=message)
             )
         return True

@@ -27,22 +27,27 @@ class JesignexpertSignatureSlot(models.Model):
             position = ordered.index(slot) + 1 if slot in ordered else slot.sequence
             slot.label = self.env._("Signature %s", position)
 
+    @api.model
+    def _employer_signer(self, company):
+        """The employer's legal representative, as ``company`` states it."""
+        company = company.sudo()
+        name = " ".join(
+            p
+            for p in (company.jesignexpert_representative_firstname, company.jesignexpert_representative_lastname)
+            if p
+        )
+        return {
+            "name": name,
+            "email": company.jesignexpert_representative_email or "",
+            "phone": company.jesignexpert_representative_mobile or "",
+            "referent": "employer",
+        }
+
     def _signer(self, contract):
         """The details of this slot's signer on ``contract`` (None when unknown)."""
         self.ensure_one()
         if self.referent == "employer":
-            company = contract.company_id.sudo()
-            name = " ".join(
-                p
-                for p in (company.jesignexpert_representative_firstname, company.jesignexpert_representative_lastname)
-                if p
-            )
-            return {
-                "name": name,
-                "email": company.jesignexpert_representative_email or "",
-                "phone": company.jesignexpert_representative_mobile or "",
-                "referent": "employer",
-            }
+            return self._employer_signer(contract.company_id)
         employee = contract.employee_id.sudo()
         return {
             "name": employee.name or "",

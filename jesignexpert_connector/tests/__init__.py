@@ -6,6 +6,7 @@ from . import test_sync_robustness
 from . import test_collection_tour
 from . import test_collection_wizard
 from . import test_any_pdf
+from . import test_employee_signature
 from . import test_contract_document
 from . import test_demo
 from . import test_jesignexpert_api

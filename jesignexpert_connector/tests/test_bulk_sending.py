@@ -195,11 +195,11 @@ class TestBulkSending(BulkCase):
         original = wizard_class._record_collection
         conflicts = []
 
-        def conflict_once(wizard, contract, *args):
+        def conflict_once(wizard, contract, *args, **kwargs):
             if contract == self.contract and not conflicts:
                 conflicts.append(contract)
                 raise psycopg2.errors.SerializationFailure("could not serialize access")
-            return original(wizard, contract, *args)
+            return original(wizard, contract, *args, **kwargs)
 
         with patch.object(wizard_class, "_record_collection", conflict_once):
             self.assertEqual(self.prepare(), (1, 1))

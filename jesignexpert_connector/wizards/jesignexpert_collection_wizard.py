@@ -23,10 +23,13 @@ SOURCES = [
     ("attachment", "A PDF attached to the contract"),
     ("upload", "A PDF to upload"),
 ]
+# A document about an employee that no contract holds: no template to render it.
+EMPLOYEE_SOURCES = [("attachment", "A PDF attached to the employee"), ("upload", "A PDF to upload")]
 # The document sent is the one Odoo makes from the source chosen
-# (_document_source): no client sets it, nor moves the wizard to another contract.
+# (_document_source): no client sets it, nor moves the wizard to another contract
+# or employee.
 DOCUMENT_FIELDS = ("pdf", "pdf_name", "pdf_pages", "pdf_size", "fields_at_the_foot")
-SOURCE_FIELDS = ("document_source", "attachment_id", "upload", "upload_name")
+SOURCE_FIELDS = ("document_source", "employee_source", "attachment_id", "upload", "upload_name")
 
 
 class JesignexpertCollectionWizard(models.TransientModel):
@@ -36,14 +39,25 @@ class JesignexpertCollectionWizard(models.TransientModel):
     _description = "Send a contract for electronic signature"
 
     step = fields.Selection(STEPS, default="document", required=True)
-    contract_id = fields.Many2one("hr.contract", required=True, readonly=True)
-    company_id = fields.Many2one(related="contract_id.company_id")
+    contract_id = fields.Many2one("hr.contract", readonly=True)
+    # Only for a document about an employee that no contract holds (from the employee's form).
+    employee_id = fields.Many2one("hr.employee", readonly=True)
+    company_id = fields.Many2one("res.company", compute="_compute_company_id")
     title = fields.Char("Title of the collection", required=True)
     document_source = fields.Selection(SOURCES, "Document to sign", required=True, default="generated")
+    # The same choice, offered without the contract's document for an employee.
+    employee_source = fields.Selection(
+        EMPLOYEE_SOURCES,
+        "Document about the employee",
+        compute="_compute_employee_source",
+        inverse="_inverse_employee_source",
+    )
+    attached_model = fields.Char("Attached to (model)", compute="_compute_attached_to")
+    attached_id = fields.Integer("Attached to (id)", compute="_compute_attached_to")
     attachment_id = fields.Many2one(
         "ir.attachment",
         "Attached PDF",
-        domain="[('res_model', '=', 'hr.contract'), ('res_id', '=', contract_id), "
+        domain="[('res_model', '=', attached_model), ('res_id', '=', attached_id), "
         "('mimetype', '=', 'application/pdf')]",
     )
     upload = fields.Binary("PDF to upload", attachment=False)
@@ -89,6 +103,76 @@ class JesignexpertCollectionWizard(models.TransientModel):
     )
     email_preview = fields.Html("Invitation e-mail", compute="_compute_email_preview", sanitize=False)
 
+    @api.depends("contract_id.company_id", "employee_id.company_id")
+    def _compute_company_id(self):
+        for wizard in self:
+            wizard.company_id = wizard.contract_id.company_id or wizard.employee_id.company_id
+
+    @api.depends("document_source")
+    def _compute_employee_source(self):
+        for wizard in self:
+            source = wizard.document_source
+            wizard.employee_source = source if source in dict(EMPLOYEE_SOURCES) else False
+
+    def _inverse_employee_source(self):
+        for wizard in self:
+            if wizard.employee_source:
+                wizard.document_source = wizard.employee_source
+
+    @api.onchange("employee_source")
+    def _onchange_employee_source(self):
+        """The form shows the fields of the source chosen (its inverse runs at the saving only)."""
+        if self.employee_source:
+            self.document_source = self.employee_source
+
+    @api.depends("contract_id", "employee_id")
+    def _compute_attached_to(self):
+        for wizard in self:
+            subject = wizard._subject()
+            wizard.attached_model = subject._name
+            wizard.attached_id = subject.id
+
+    def _subject(self):
+        """What the document is about: the contract, else the employee."""
+        self.ensure_one()
+        return self.contract_id or self.employee_id
+
+    @api.model
+    def _prepare_employee(self, employee):
+        """The wizard's values for a document about ``employee`` that no
+        contract holds: a PDF attached to the employee, else one to upload;
+        the employer's representative and the employee sign it."""
+        attached = self.env["ir.attachment"].search(self._attachment_domain(employee), limit=1, order="id desc")
+        person = employee.sudo()  # its private e-mail is HR's; the user may read the employee (checked)
+        signers = [
+            self.env["jesignexpert.signature.slot"]._employer_signer(employee.company_id),
+            {
+                "name": person.name or "",
+                "email": person.work_email or person.private_email or "",
+                "phone": person.mobile_phone or "",
+                "referent": "employee",
+            },
+        ]
+        return {
+            "employee_id": employee.id,
+            "title": (attached.name or employee.name or "").removesuffix(".pdf")[: jse.TITLE_MAX],
+            "document_source": "attachment" if attached else "upload",
+            "attachment_id": attached.id,
+            "line_ids": [
+                Command.create(dict(signer, sequence=n, label=self.env._("Signature %s", n)))
+                for n, signer in enumerate(signers, start=1)
+            ],
+            **self._sending_defaults(employee.company_id),
+        }
+
+    @api.model
+    def _sending_defaults(self, company):
+        return {
+            "mail_sender": company.name[: jse.SENDER_MAX],
+            "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
+            "message": DEFAULT_MESSAGE,
+        }
+
     @api.model
     def _prepare(self, contract):
         """The wizard's values for ``contract``: its signers, the defaults
@@ -125,45 +209,57 @@ class JesignexpertCollectionWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A wizard only for a contract the user may send, with the document
-        Odoo chooses for it."""
+        """A wizard only for a contract (or an employee) the user may send,
+        with the document Odoo chooses for it."""
         if any(name in vals for vals in vals_list for name in DOCUMENT_FIELDS):
             raise AccessError(self._document_refused())
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             contract = self.env["hr.contract"].browse(vals.get("contract_id"))
-            if contract:
-                contract._jesignexpert_check_can_sign()
-                document = self._document_source(
-                    contract,
-                    vals.get("document_source") or "generated",
-                    self.env["ir.attachment"].browse(vals.get("attachment_id")),
-                    vals.get("upload"),
-                    vals.get("upload_name"),
+            employee = self.env["hr.employee"].browse(vals.get("employee_id"))
+            if contract and employee:
+                raise UserError(
+                    self.env._("Open the electronic signature from a contract or from an employee, not both.")
                 )
-                vals.update(self._document_values(*(document or ())))
+            subject = contract or employee
+            if not subject:
+                raise UserError(self.env._("Open the electronic signature from a contract or from an employee."))
+            subject._jesignexpert_check_can_sign()
+            if employee:
+                vals["document_source"] = vals.pop("employee_source", None) or vals.get("document_source") or "upload"
+            document = self._document_source(
+                subject,
+                vals.get("document_source") or "generated",
+                self.env["ir.attachment"].browse(vals.get("attachment_id")),
+                vals.get("upload"),
+                vals.get("upload_name"),
+            )
+            vals.update(self._document_values(*(document or ())))
         return super().create(vals_list)
 
     def write(self, vals):
-        if any(name in vals for name in (*DOCUMENT_FIELDS, "contract_id")):
+        if any(name in vals for name in (*DOCUMENT_FIELDS, "contract_id", "employee_id")):
             raise AccessError(self._document_refused())
         res = super().write(vals)
         if any(name in vals for name in SOURCE_FIELDS):
             for wizard in self:  # the document follows the source chosen, read here
                 document = self._document_source(
-                    wizard.contract_id, wizard.document_source, wizard.attachment_id, wizard.upload, wizard.upload_name
+                    wizard._subject(), wizard.document_source, wizard.attachment_id, wizard.upload, wizard.upload_name
                 )
                 super(JesignexpertCollectionWizard, wizard).write(self._document_values(*(document or ())))
         return res
 
-    @api.depends("contract_id")
+    @api.depends("contract_id", "employee_id")
     def _compute_open_collection_id(self):
         """Whoever initiated it: a colleague's collection counts too (only its
-        name and state are shown)."""
+        name and state are shown).  For an employee, the collections of
+        documents no contract holds (not those of their contracts)."""
         for wizard in self:
-            previous = wizard.contract_id.jesignexpert_collection_ids.filtered(
-                lambda c: c.state in jse.OPEN_STATUSES
-            ).sorted("id")[-1:]
+            if wizard.contract_id:
+                collections = wizard.contract_id.jesignexpert_collection_ids
+            else:
+                collections = wizard.employee_id.jesignexpert_collection_ids.filtered(lambda c: not c.contract_id)
+            previous = collections.filtered(lambda c: c.state in jse.OPEN_STATUSES).sorted("id")[-1:]
             wizard.open_collection_id = previous
             wizard.open_collection_name = previous.name
             wizard.open_collection_state = previous.state
@@ -186,8 +282,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
             wizard.has_template = bool(wizard.contract_id.jesignexpert_template_id)
 
     @api.model
-    def _attachment_domain(self, contract):
-        return [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")]
+    def _attachment_domain(self, subject):
+        """The PDFs attached to ``subject`` (a contract, or an employee)."""
+        return [("res_model", "=", subject._name), ("res_id", "=", subject.id), ("mimetype", "=", "application/pdf")]
 
     def _document_refused(self):
         return self.env._("The document to sign is the one Odoo prepares from the contract: it cannot be replaced.")
@@ -197,7 +294,11 @@ class JesignexpertCollectionWizard(models.TransientModel):
         """The document to sign and its file name, made here from the source
         chosen, never taken as the client sends it: the contract rendered by
         Odoo's report engine, a PDF attached to this contract (which the user
-        may read), or the file just uploaded.  None while nothing is chosen."""
+        may read), or the file just uploaded.  None while nothing is chosen.
+        ``contract`` may be an employee instead: a PDF attached to the
+        employee, or uploaded."""
+        if contract._name == "hr.employee":
+            return self._employee_document_source(contract, source, attachment, upload, upload_name)
         if source == "generated":
             if not contract.jesignexpert_template_id:
                 raise ValidationError(
@@ -214,6 +315,25 @@ class JesignexpertCollectionWizard(models.TransientModel):
         if not upload:
             return None
         return base64.b64decode(upload), upload_name or f"{contract.name}.pdf"
+
+    @api.model
+    def _employee_document_source(self, employee, source, attachment, upload, upload_name):
+        """_document_source for a document about ``employee``: no template
+        renders it."""
+        if source == "generated":
+            raise ValidationError(
+                self.env._("A document about an employee is a PDF: choose one attached to the employee, or upload one.")
+            )
+        if source == "attachment":
+            if not attachment:
+                return None
+            if attachment.res_model != "hr.employee" or attachment.res_id != employee.id:
+                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
+            attachment.check_access("read")
+            return attachment.raw, attachment.name
+        if not upload:
+            return None
+        return base64.b64decode(upload), upload_name or f"{employee.name}.pdf"
 
     @api.model
     def _document_values(self, pdf=None, filename=None):
@@ -277,6 +397,11 @@ class JesignexpertCollectionWizard(models.TransientModel):
                             "%s is still in progress for this contract: cancel it, or send another one anyway.",
                             self.open_collection_id.name,
                         )
+                        if self.contract_id
+                        else self.env._(
+                            "%s is still in progress for this employee: cancel it, or send another one anyway.",
+                            self.open_collection_id.name,
+                        )
                     )
             elif self.step == "signers":
                 for line in self.line_ids:
@@ -322,7 +447,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
         for step in ("document", "signers", "sending"):
             self.step = step
             self._check_step()
-        contract = self.contract_id
+        contract = self._subject()  # the contract, else the employee
         contract._jesignexpert_check_can_sign()
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
         access, drafter = self._drafting_access(firm)
@@ -340,7 +465,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
             # Whatever fails in Odoo from here on (a write, the chatter) must
             # not leave the draft alone on jesignexpert.com.
             with self.env.cr.savepoint():
-                collection = self._record_collection(contract, firm, drafter, tid, url, pages, request)
+                collection = self._record_collection(
+                    contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
+                )
         except CONCURRENT_UPDATE:
             raise  # Odoo replays the request, which takes this draft again
         except Exception:
@@ -398,19 +525,22 @@ class JesignexpertCollectionWizard(models.TransientModel):
         }
 
     def _settle_open_collection(self):
-        self._settle_previous(self.contract_id, self.open_collection_id, self.duplicate_choice)
+        self._settle_previous(self._subject(), self.open_collection_id, self.duplicate_choice)
 
     @api.model
     def _settle_previous(self, contract, previous, choice):
         """The collection already in progress: cancelled first, on
         jesignexpert.com too (with the user's own rights on it), or left as it
-        is at the user's explicit choice, which the contract's chatter keeps."""
+        is at the user's explicit choice, which the contract's (or the
+        employee's) chatter keeps.  ``contract`` may be an employee."""
         if not previous:
             return
         if choice == "cancel":
             previous.with_env(self.env).action_cancel()
         else:
-            contract.message_post(
+            # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
+            subject = contract.sudo() if contract._name == "hr.employee" else contract
+            subject.message_post(
                 body=self.env._(
                     "%(user)s sent another collection while %(previous)s was still in progress.",
                     user=self.env.user.name,
@@ -445,15 +575,21 @@ class JesignexpertCollectionWizard(models.TransientModel):
             ) from None
 
     @api.model
-    def _record_collection(self, contract, firm, drafter, tid, url, pages, request):
-        """The collection in Odoo of the draft just made, and the notes."""
+    def _record_collection(self, contract, firm, drafter, tid, url, pages, request, generated=True):
+        """The collection in Odoo of the draft just made, and the notes.
+        ``contract`` may be an employee (a document no contract holds).  A
+        document Odoo did not render from the contract (``generated``
+        False) keeps no fingerprint of the contract's: it cannot "change"."""
+        subject = {"employee_id": contract.id} if contract._name == "hr.employee" else {"contract_id": contract.id}
+        if not generated:
+            subject["document_sha256"] = False
         collection = (
             self.env["jesignexpert.collection"]
             .sudo()
             .create(
                 {
                     "name": request["title"],
-                    "contract_id": contract.id,
+                    **subject,
                     "firm_id": firm.id,
                     "initiator_id": self.env.user.id,
                     "drafted_with_id": drafter.id,
@@ -479,7 +615,9 @@ class JesignexpertCollectionWizard(models.TransientModel):
         if drafter != self.env.user:
             note += " " + self._confirmers_message(firm)
         collection.message_post(body=note)
-        contract.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
+        # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
+        subject = contract.sudo() if contract._name == "hr.employee" else contract
+        subject.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
         return collection
 
     def _confirmers_message(self, firm):
