@@ -91,6 +91,16 @@ class TestAnyPdf(CollectionCase):
         self.sign_and_sync(collection)
         self.assertEqual(len(self.signed_copies(self.amendment)), 1)
 
+    def test_an_uploaded_pdf_is_not_said_to_change_with_the_contracts_document(self):
+        wizard = self.open_wizard(self.contract)  # it has a template, but another PDF is sent
+        wizard.write(
+            {"document_source": "upload", "upload": base64.b64encode(blank_pdf(1)), "upload_name": "Avenant.pdf"}
+        )
+        self.confirm(wizard)
+        collection = self.contract.jesignexpert_collection_ids
+        self.contract.wage = 2500  # the contract's own document changes, not the PDF sent
+        self.assertFalse(collection.document_changed)
+
     def test_another_contracts_attachment_cannot_be_chosen(self):
         elsewhere = self.env["ir.attachment"].create(
             {"name": "x.pdf", "raw": blank_pdf(1), "res_model": "hr.contract", "res_id": self.contract.id}
