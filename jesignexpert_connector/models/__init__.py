@@ -20,3 +20,4 @@ from . import hr_employee
 from . import jesignexpert_bulk_sending
 from . import jesignexpert_bulk_sending_line
 from . import jesignexpert_bulk_sending_signer
+from . import jesignexpert_drafting

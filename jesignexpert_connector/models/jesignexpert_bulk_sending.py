@@ -18,7 +18,7 @@ from time import monotonic
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.fields import Command
 
 from ..jse import client as jse
@@ -28,6 +28,8 @@ _logger = logging.getLogger(__name__)
 
 STEPS = [("contracts", "Contracts"), ("sending", "Sending")]
 STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done")]
+# What Odoo alone sets on a sending (the job runs as its initiator).
+ODOO_SETS = ("user_id", "state", "finished_on")
 DUPLICATE_CHOICES = [
     ("skip", "Leave them out"),
     ("cancel", "Cancel each one on jesignexpert.com, then send the new one"),
@@ -95,6 +97,22 @@ class JesignexpertBulkSending(models.Model):
             sending.to_prepare_count = waiting
             sending.progress = 100.0 * handled / (handled + waiting) if handled + waiting else 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A person's sending is theirs, in one of their companies, and starts
+        being set up: whose rights the job uses is never the client's say."""
+        if not self.env.su:
+            allowed = self.env.companies.ids
+            for vals in vals_list:
+                if set(vals) & set(ODOO_SETS) or vals.get("company_id", self.env.company.id) not in allowed:
+                    raise AccessError(self.env._("A sending is started from the contracts, by their initiator."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & set(ODOO_SETS + ("company_id",)):
+            raise AccessError(self.env._("Only Odoo changes who initiated a sending, and how far it is."))
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if any(sending.state == "running" for sending in self):
@@ -118,9 +136,7 @@ class JesignexpertBulkSending(models.Model):
                     date=fields.Date.to_string(fields.Date.context_today(self)),
                 ),
                 "company_id": company.id,
-                "mail_sender": company.name[: jse.SENDER_MAX],
-                "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
-                "message": self.env["jesignexpert.collection.wizard"]._default_message(),
+                **self.env["jesignexpert.drafting"]._sending_defaults(company),
                 "line_ids": [
                     Command.create(self.env["jesignexpert.bulk.sending.line"]._prepare(contract, company))
                     for contract in contracts
@@ -212,12 +228,12 @@ class JesignexpertBulkSending(models.Model):
                 self.env._("Go to the settings"),
                 {"module": "jesignexpert_connector"},
             )
-        self.env["jesignexpert.collection.wizard"]._drafting_access(firm)  # someone can make the drafts
+        self.env["jesignexpert.drafting"]._drafting_access(firm)  # someone can make the drafts
         sendable = self._sendable_lines()
         for line in self.line_ids - sendable:
-            line.write({"state": "left_out", "error": line.problem or line._in_progress_note()})
-        sendable.write({"state": "waiting", "error": False})
-        self.write({"state": "running", "step": "sending"})
+            line.sudo().write({"state": "left_out", "error": line.problem or line._in_progress_note()})
+        sendable.sudo().write({"state": "waiting", "error": False})
+        self.sudo().write({"state": "running", "step": "sending"})
         self.message_post(
             body=self.env._(
                 "%(user)s asked for %(count)s collections: they are being prepared in the background.",
@@ -239,7 +255,7 @@ class JesignexpertBulkSending(models.Model):
         if self.state != "running":
             return
         waiting = self.line_ids.filtered(lambda line: line.state == "waiting")
-        waiting.write({"state": "left_out", "error": self.env._("Stopped by %s.", self.env.user.name)})
+        waiting.sudo().write({"state": "left_out", "error": self.env._("Stopped by %s.", self.env.user.name)})
         self._finish()
 
     def action_retry_failed(self):
@@ -249,8 +265,8 @@ class JesignexpertBulkSending(models.Model):
         failed = self.line_ids.filtered(lambda line: line.state == "failed")
         if self.state != "done" or not failed:
             return
-        failed.write({"state": "waiting", "error": False})
-        self.write({"state": "running", "finished_on": False})
+        failed.sudo().write({"state": "waiting", "error": False})
+        self.sudo().write({"state": "running", "finished_on": False})
         self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")._trigger()
 
     # ---------------------------------------------------------- the cron --
@@ -292,7 +308,7 @@ class JesignexpertBulkSending(models.Model):
     def _finish(self):
         """The result, in the chatter, for the initiator to read whenever."""
         self.ensure_one()
-        self.write({"state": "done", "finished_on": fields.Datetime.now()})
+        self.sudo().write({"state": "done", "finished_on": fields.Datetime.now()})
         prepared = self.line_ids.filtered(lambda line: line.state == "prepared")
         others = self.line_ids - prepared
         rows = Markup("").join(

@@ -5,7 +5,7 @@ import logging
 from types import SimpleNamespace
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 
 from ..jse import client as jse
@@ -18,6 +18,8 @@ SOURCES = [
     ("attachment", "A PDF attached to the contract"),
     ("upload", "A PDF to upload"),
 ]
+# What Odoo alone sets on a line, as it prepares it.
+ODOO_SETS = ("state", "error", "collection_id", "jse_url")
 LINE_STATES = [
     ("draft", "To send"),
     ("left_out", "Left out"),
@@ -164,14 +166,24 @@ class JesignexpertBulkSendingLine(models.Model):
     @api.constrains("upload", "upload_name")
     def _check_upload(self):
         """A bad upload is refused at once, in words, before anything is sent."""
-        wizard = self.env["jesignexpert.collection.wizard"]
+        drafting = self.env["jesignexpert.drafting"]
         for line in self.filtered("upload"):
-            wizard._check_document(base64.b64decode(line.upload), line.upload_name or "document.pdf")
+            drafting._check_document(base64.b64decode(line.upload), line.upload_name or "document.pdf")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            if any(set(vals) & set(ODOO_SETS) for vals in vals_list):
+                raise AccessError(self.env._("Only Odoo records how far a contract of a sending is."))
+            sendings = self.env["jesignexpert.bulk.sending"].browse([vals.get("sending_id") for vals in vals_list])
+            if any(sending.state != "draft" for sending in sendings):
+                raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
+        return super().create(vals_list)
 
     def write(self, vals):
-        if set(vals) - {"state", "error", "collection_id", "jse_url"} and any(
-            line.sending_id.state != "draft" for line in self
-        ):
+        if not self.env.su and set(vals) & set(ODOO_SETS):
+            raise AccessError(self.env._("Only Odoo records how far a contract of a sending is."))
+        if set(vals) - set(ODOO_SETS) and any(line.sending_id.state != "draft" for line in self):
             raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
         return super().write(vals)
 
@@ -219,21 +231,21 @@ class JesignexpertBulkSendingLine(models.Model):
         problem = self._find_problem()  # the contract may have changed since
         if problem:
             raise UserError(problem)
-        wizard = self.env["jesignexpert.collection.wizard"]
+        drafting = self.env["jesignexpert.drafting"]
         drafts = self.env["jesignexpert.draft"]
-        pdf, filename = wizard._document_source(
+        pdf, filename = drafting._document_source(
             contract, self.document_source, self.attachment_id, self.upload, self.upload_name
         )
-        pages = wizard._check_document(pdf, filename)
+        pages = drafting._check_document(pdf, filename)
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
-        access, drafter = wizard._drafting_access(firm)
+        access, drafter = drafting._drafting_access(firm)
         previous = self.open_collection_id
         if previous:
             if self.sending_id.duplicate_choice not in ("cancel", "another"):
                 raise UserError(self._in_progress_note())
-            wizard._settle_previous(contract, previous, self.sending_id.duplicate_choice)
+            drafting._settle_previous(contract, previous, self.sending_id.duplicate_choice)
         sending = self.sending_id
-        request = wizard._request(
+        request = drafting._request(
             SimpleNamespace(
                 title=self.title,
                 message=sending.message,
@@ -248,7 +260,7 @@ class JesignexpertBulkSendingLine(models.Model):
         tid, url = drafts._make(self, firm, access, request)
         try:
             with self.env.cr.savepoint():
-                collection = wizard._record_collection(
+                collection = drafting._record_collection(
                     contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
                 )
         except CONCURRENT_UPDATE:

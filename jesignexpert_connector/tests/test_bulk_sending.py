@@ -191,17 +191,17 @@ class TestBulkSending(BulkCase):
     def test_a_draft_made_before_a_write_conflict_is_taken_by_the_next_batch(self):
         sending = self.start(self.contract | self.second)
         self.confirm(sending)
-        wizard_class = type(self.env["jesignexpert.collection.wizard"])
-        original = wizard_class._record_collection
+        drafting_class = type(self.env["jesignexpert.drafting"])
+        original = drafting_class._record_collection
         conflicts = []
 
-        def conflict_once(wizard, contract, *args, **kwargs):
+        def conflict_once(drafting, contract, *args, **kwargs):
             if contract == self.contract and not conflicts:
                 conflicts.append(contract)
                 raise psycopg2.errors.SerializationFailure("could not serialize access")
-            return original(wizard, contract, *args, **kwargs)
+            return original(drafting, contract, *args, **kwargs)
 
-        with patch.object(wizard_class, "_record_collection", conflict_once):
+        with patch.object(drafting_class, "_record_collection", conflict_once):
             self.assertEqual(self.prepare(), (1, 1))
         self.assertEqual(self.line(sending, self.contract).state, "waiting", "kept for the next batch")
         self.assertEqual(len(self.new_transactions()), 2, "the first draft was made on jesignexpert.com")
@@ -265,6 +265,25 @@ class TestBulkSendingRights(BulkCase):
         self.assertIn("not allowed", sending.sudo().line_ids[0].error)
         self.assertFalse(self.new_transactions())
 
+    def test_whose_rights_the_job_uses_is_never_the_clients_say(self):
+        sending = self.start(self.contracts, user=self.initiator)
+        admin = self.env.ref("base.user_admin")
+        as_initiator = sending.with_user(self.initiator)
+        for values in ({"user_id": admin.id}, {"state": "running"}, {"company_id": self.env.company.id}):
+            with self.assertRaises(AccessError):
+                as_initiator.write(values)
+        with self.assertRaises(AccessError):
+            as_initiator.line_ids[0].write({"state": "waiting"})
+        with self.assertRaises(AccessError):
+            self.env["jesignexpert.bulk.sending"].with_user(self.initiator).create(
+                {"name": "x", "user_id": admin.id, "state": "running"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["jesignexpert.bulk.sending.line"].with_user(self.initiator).create(
+                {"sending_id": sending.id, "contract_id": self.contract.id, "title": "x", "state": "waiting"}
+            )
+        self.assertEqual((sending.user_id, sending.state), (self.initiator, "draft"))
+
     def test_a_confirmed_sending_cannot_be_changed(self):
         sending = self.start(self.contracts)
         self.confirm(sending)
@@ -295,8 +314,7 @@ class TestBulkSendingTour(SandboxHttpCase):
             "/odoo/action-hr_contract.action_hr_contract?view_type=list", "jesignexpert_bulk_tour", login="admin"
         )
         sending = env["jesignexpert.bulk.sending"].search([], limit=1)
-        self.assertEqual(sending.state, "running")
-        env["jesignexpert.bulk.sending"]._cron_prepare(auto_commit=False)
+        self.assertEqual(sending.state, "done", "the tour ran the scheduled action")
         self.assertEqual(sending.prepared_count, 2)
         self.assertEqual(sending.line_ids.filtered(lambda line: line.contract_id == amendment).state, "left_out")
         self.assertEqual(len(contract.jesignexpert_collection_ids | other.jesignexpert_collection_ids), 2)

@@ -1,23 +1,18 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
-import io
 
 from markupsafe import Markup
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import html_escape
 
-from .. import pdf_slots
 from ..jse import client as jse
 from ..models.jesignexpert_sync import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
-DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
 SOURCES = [
     ("generated", "The contract's document"),
     ("attachment", "A PDF attached to the contract"),
@@ -162,15 +157,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 Command.create(dict(signer, sequence=n, label=self.env._("Signature %s", n)))
                 for n, signer in enumerate(signers, start=1)
             ],
-            **self._sending_defaults(employee.company_id),
-        }
-
-    @api.model
-    def _sending_defaults(self, company):
-        return {
-            "mail_sender": company.name[: jse.SENDER_MAX],
-            "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
-            "message": DEFAULT_MESSAGE,
+            **self.env["jesignexpert.drafting"]._sending_defaults(employee.company_id),
         }
 
     @api.model
@@ -198,14 +185,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 )
                 for signer in contract._jesignexpert_signers()
             ],
-            "mail_sender": company.name[: jse.SENDER_MAX],
-            "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
-            "message": self._default_message(),
+            **self.env["jesignexpert.drafting"]._sending_defaults(company),
         }
-
-    @api.model
-    def _default_message(self):
-        return DEFAULT_MESSAGE
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -227,7 +208,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             subject._jesignexpert_check_can_sign()
             if employee:
                 vals["document_source"] = vals.pop("employee_source", None) or vals.get("document_source") or "upload"
-            document = self._document_source(
+            document = self.env["jesignexpert.drafting"]._document_source(
                 subject,
                 vals.get("document_source") or "generated",
                 self.env["ir.attachment"].browse(vals.get("attachment_id")),
@@ -243,7 +224,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
         res = super().write(vals)
         if any(name in vals for name in SOURCE_FIELDS):
             for wizard in self:  # the document follows the source chosen, read here
-                document = self._document_source(
+                document = self.env["jesignexpert.drafting"]._document_source(
                     wizard._subject(), wizard.document_source, wizard.attachment_id, wizard.upload, wizard.upload_name
                 )
                 super(JesignexpertCollectionWizard, wizard).write(self._document_values(*(document or ())))
@@ -290,82 +271,17 @@ class JesignexpertCollectionWizard(models.TransientModel):
         return self.env._("The document to sign is the one Odoo prepares from the contract: it cannot be replaced.")
 
     @api.model
-    def _document_source(self, contract, source, attachment, upload, upload_name):
-        """The document to sign and its file name, made here from the source
-        chosen, never taken as the client sends it: the contract rendered by
-        Odoo's report engine, a PDF attached to this contract (which the user
-        may read), or the file just uploaded.  None while nothing is chosen.
-        ``contract`` may be an employee instead: a PDF attached to the
-        employee, or uploaded."""
-        if contract._name == "hr.employee":
-            return self._employee_document_source(contract, source, attachment, upload, upload_name)
-        if source == "generated":
-            if not contract.jesignexpert_template_id:
-                raise ValidationError(
-                    self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
-                )
-            return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
-        if source == "attachment":
-            if not attachment:
-                return None
-            if attachment.res_model != "hr.contract" or attachment.res_id != contract.id:
-                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
-            attachment.check_access("read")
-            return attachment.raw, attachment.name
-        if not upload:
-            return None
-        return base64.b64decode(upload), upload_name or f"{contract.name}.pdf"
-
-    @api.model
-    def _employee_document_source(self, employee, source, attachment, upload, upload_name):
-        """_document_source for a document about ``employee``: no template
-        renders it."""
-        if source == "generated":
-            raise ValidationError(
-                self.env._("A document about an employee is a PDF: choose one attached to the employee, or upload one.")
-            )
-        if source == "attachment":
-            if not attachment:
-                return None
-            if attachment.res_model != "hr.employee" or attachment.res_id != employee.id:
-                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
-            attachment.check_access("read")
-            return attachment.raw, attachment.name
-        if not upload:
-            return None
-        return base64.b64decode(upload), upload_name or f"{employee.name}.pdf"
-
-    @api.model
     def _document_values(self, pdf=None, filename=None):
         if pdf is None:  # no document chosen yet
             return dict.fromkeys(DOCUMENT_FIELDS, False)
+        drafting = self.env["jesignexpert.drafting"]
         return {
             "pdf": base64.b64encode(pdf),
             "pdf_name": filename,
-            "pdf_pages": self._check_document(pdf, filename),
+            "pdf_pages": drafting._check_document(pdf, filename),
             "pdf_size": self.env._("%s KB", max(1, round(len(pdf) / 1024))),
-            "fields_at_the_foot": not self._slot_boxes(pdf, filename),
+            "fields_at_the_foot": not drafting._slot_boxes(pdf, filename),
         }
-
-    @api.model
-    def _check_document(self, pdf, filename):
-        """Refuses, in the user's words, what jesignexpert.com would not sign:
-        an empty file, not a PDF, too large, or a PDF that cannot be read.
-        Returns its number of pages."""
-        try:
-            jse.check_pdf(pdf, filename)
-            reader = PdfReader(io.BytesIO(pdf))
-            if reader.is_encrypted:
-                raise ValidationError(
-                    self.env._("%s is protected by a password: jesignexpert.com cannot sign it.", filename)
-                )
-            return len(reader.pages)
-        except jse.JseValidationError as error:
-            raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
-        except (PyPdfError, ValueError, KeyError, TypeError) as error:
-            raise ValidationError(
-                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
-            ) from None
 
     @api.depends("mail_sender", "mail_subject", "message", "line_ids.name")
     def _compute_email_preview(self):
@@ -449,12 +365,13 @@ class JesignexpertCollectionWizard(models.TransientModel):
             self._check_step()
         contract = self._subject()  # the contract, else the employee
         contract._jesignexpert_check_can_sign()
+        drafting = self.env["jesignexpert.drafting"]
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
-        access, drafter = self._drafting_access(firm)
+        access, drafter = drafting._drafting_access(firm)
         self._settle_open_collection()
         pdf = base64.b64decode(self.pdf or b"")
-        pages = self._check_document(pdf, self.pdf_name)
-        request = self._request(self, pdf, self.pdf_name, self.line_ids)
+        pages = drafting._check_document(pdf, self.pdf_name)
+        request = drafting._request(self, pdf, self.pdf_name, self.line_ids)
         api = self.env["jesignexpert.api"]
         drafts = self.env["jesignexpert.draft"]
         try:
@@ -465,7 +382,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             # Whatever fails in Odoo from here on (a write, the chatter) must
             # not leave the draft alone on jesignexpert.com.
             with self.env.cr.savepoint():
-                collection = self._record_collection(
+                collection = drafting._record_collection(
                     contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
                 )
         except CONCURRENT_UPDATE:
@@ -485,146 +402,6 @@ class JesignexpertCollectionWizard(models.TransientModel):
         # The browser goes to the draft's page, where a collaborator checks and sends it.
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
-    @api.model
-    def _drafting_access(self, firm):
-        """(access, user) that makes the draft on jesignexpert.com: the user's
-        own access, else that of the collaborator who linked the cabinet."""
-        access = firm._own_access(self.env.user)
-        drafter = self.env.user
-        if not access:
-            access = firm._own_access(firm.linked_by_id)
-            drafter = firm.linked_by_id
-        if not access:
-            raise UserError(self._confirmers_message(firm))
-        return access, drafter
-
-    @api.model
-    def _request(self, sending, pdf, filename, lines):
-        """What jesignexpert.com is asked to make: ``sending``'s title and
-        e-mail, the document and its signers (``lines``, in order)."""
-        lines = lines.sorted("sequence")
-        return {
-            "title": sending.title,
-            "message": sending.message or "",
-            "mail_sender": sending.mail_sender,
-            "mail_subject": sending.mail_subject,
-            "invitation_mode": sending.invitation_mode,
-            "pdf": pdf,
-            "filename": filename,
-            "fields": self._sign_fields(pdf, len(lines), filename),
-            "signers": [
-                {
-                    "order": n,
-                    "name": line.name,
-                    "email": line.email,
-                    "phone": line.phone or "",
-                    "referent": line.referent or False,
-                }
-                for n, line in enumerate(lines, start=1)
-            ],
-        }
-
     def _settle_open_collection(self):
-        self._settle_previous(self._subject(), self.open_collection_id, self.duplicate_choice)
-
-    @api.model
-    def _settle_previous(self, contract, previous, choice):
-        """The collection already in progress: cancelled first, on
-        jesignexpert.com too (with the user's own rights on it), or left as it
-        is at the user's explicit choice, which the contract's (or the
-        employee's) chatter keeps.  ``contract`` may be an employee."""
-        if not previous:
-            return
-        if choice == "cancel":
-            previous.with_env(self.env).action_cancel()
-        else:
-            # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
-            subject = contract.sudo() if contract._name == "hr.employee" else contract
-            subject.message_post(
-                body=self.env._(
-                    "%(user)s sent another collection while %(previous)s was still in progress.",
-                    user=self.env.user.name,
-                    previous=previous.name,
-                )
-            )
-
-    @api.model
-    def _sign_fields(self, pdf, count, filename):
-        """One signature field per signer, on its slot's box (else at the foot
-        of the last page)."""
-        boxes = self._slot_boxes(pdf, filename)
-        foot = []  # read the PDF once more only when a signer has no box
-        if any(n not in boxes for n in range(1, count + 1)):
-            foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
-        return [
-            jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
-            if n in boxes
-            else jse.SignField(order=n, page=foot[n - 1][0], x=foot[n - 1][1], y=foot[n - 1][2])
-            for n in range(1, count + 1)
-        ]
-
-    @api.model
-    def _slot_boxes(self, pdf, filename):
-        """The signature clause's boxes found in the PDF (none in a PDF that
-        Odoo did not write)."""
-        try:
-            return pdf_slots.find_slot_boxes(pdf)
-        except (PyPdfError, ValueError, KeyError, TypeError) as error:
-            raise ValidationError(
-                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
-            ) from None
-
-    @api.model
-    def _record_collection(self, contract, firm, drafter, tid, url, pages, request, generated=True):
-        """The collection in Odoo of the draft just made, and the notes.
-        ``contract`` may be an employee (a document no contract holds).  A
-        document Odoo did not render from the contract (``generated``
-        False) keeps no fingerprint of the contract's: it cannot "change"."""
-        subject = {"employee_id": contract.id} if contract._name == "hr.employee" else {"contract_id": contract.id}
-        if not generated:
-            subject["document_sha256"] = False
-        collection = (
-            self.env["jesignexpert.collection"]
-            .sudo()
-            .create(
-                {
-                    "name": request["title"],
-                    **subject,
-                    "firm_id": firm.id,
-                    "initiator_id": self.env.user.id,
-                    "drafted_with_id": drafter.id,
-                    "jse_id": tid,
-                    "jse_url": url,
-                    "page_count": pages,
-                    "signer_ids": [
-                        Command.create(
-                            {
-                                "sequence": s["order"],
-                                "name": s["name"],
-                                "email": s["email"],
-                                "phone": s["phone"],
-                                "referent": s["referent"],
-                            }
-                        )
-                        for s in request["signers"]
-                    ],
-                }
-            )
-        )
-        note = self.env._("Draft created on jesignexpert.com by %s.", self.env.user.name)
-        if drafter != self.env.user:
-            note += " " + self._confirmers_message(firm)
-        collection.message_post(body=note)
-        # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
-        subject = contract.sudo() if contract._name == "hr.employee" else contract
-        subject.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
-        return collection
-
-    def _confirmers_message(self, firm):
-        names = ", ".join(sorted(set(firm.sudo().access_ids.filtered(lambda a: not a.expired).mapped("user_id.name"))))
-        return self.env._(
-            "You have no jesignexpert.com access of your own: the collection is confirmed on jesignexpert.com "
-            "by a collaborator with access to the cabinet %(firm)s (%(names)s).",
-            firm=firm.name,
-            names=names or self.env._("none has linked their access yet"),
-        )
+        drafting = self.env["jesignexpert.drafting"]
+        drafting._settle_previous(self._subject(), self.open_collection_id, self.duplicate_choice)

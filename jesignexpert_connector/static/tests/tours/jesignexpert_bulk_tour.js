@@ -1,9 +1,27 @@
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+
+/** Runs the bulk sending's scheduled action now, as Odoo's cron worker would. */
+async function runTheScheduledAction() {
+    const [cron] = await rpc("/web/dataset/call_kw/ir.cron/search_read", {
+        model: "ir.cron",
+        method: "search_read",
+        args: [[["ir_actions_server_id.code", "=", "model._cron_prepare()"]], ["id"]],
+        kwargs: {},
+    });
+    await rpc("/web/dataset/call_kw/ir.cron/method_direct_trigger", {
+        model: "ir.cron",
+        method: "method_direct_trigger",
+        args: [[cron.id]],
+        kwargs: {},
+    });
+}
 
 /* Several contracts at once, from the list of contracts: select them,
  * Actions, Electronic signature; one contract has no document and is left
  * out with the user's say-so; the e-mail is written once; the drafts are
- * prepared in the background while the page shows how far it is. */
+ * prepared in the background while the page shows how far it is, and
+ * moves on by itself when the scheduled action has made them. */
 registry.category("web_tour.tours").add("jesignexpert_bulk_tour", {
     steps: () => [
         {
@@ -76,6 +94,21 @@ registry.category("web_tour.tours").add("jesignexpert_bulk_tour", {
         {
             content: "and the amendment is left out",
             trigger: ".o_form_view .o_data_row:contains(AVENANT SANS DOCUMENT) .o_field_badge:contains(Left out)",
+            run: runTheScheduledAction,
+        },
+        {
+            content: "The page shows, without a click, the drafts the scheduled action made",
+            trigger: ".o_form_view .o_data_row:contains(CDD MARC LANGLOIS) .o_field_badge:contains(Prepared)",
+        },
+        {
+            content: "with the link to each draft's page on jesignexpert.com",
+            trigger:
+                ".o_form_view .o_data_row:contains(CDD JULIE BERNARD):has(.o_field_badge:contains(Prepared)) " +
+                ".o_field_url a:contains(Open on jesignexpert.com)",
+        },
+        {
+            content: "and the sending is done",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Done)",
         },
     ],
 });

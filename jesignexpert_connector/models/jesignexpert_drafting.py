@@ -1,0 +1,245 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What making a collection's draft takes, shared by the three-step wizard
+(one contract, or one employee) and the bulk sending (each of its contracts):
+the document to sign and its checks, the signature fields, the access that
+makes the draft, the request to jesignexpert.com, and the collection that
+records it in Odoo.  The draft itself is made by ``jesignexpert.draft``."""
+
+import base64
+import io
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+
+from .. import pdf_slots
+from ..jse import client as jse
+
+# The invitation's message jesignexpert.com itself proposes (the seed's).
+DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
+
+
+class JesignexpertDrafting(models.AbstractModel):
+    _name = "jesignexpert.drafting"
+    _description = "Making a collection's draft on jesignexpert.com"
+
+    @api.model
+    def _sending_defaults(self, company):
+        """The invitation e-mail's sender, subject and message, by default."""
+        return {
+            "mail_sender": company.name[: jse.SENDER_MAX],
+            "mail_subject": self.env._("%s invites you to sign a document", company.name)[: jse.SUBJECT_MAX],
+            "message": DEFAULT_MESSAGE,
+        }
+
+    @api.model
+    def _document_source(self, contract, source, attachment, upload, upload_name):
+        """The document to sign and its file name, made here from the source
+        chosen, never taken as the client sends it: the contract rendered by
+        Odoo's report engine, a PDF attached to this contract (which the user
+        may read), or the file just uploaded.  None while nothing is chosen.
+        ``contract`` may be an employee instead: a PDF attached to the
+        employee, or uploaded."""
+        if contract._name == "hr.employee":
+            return self._employee_document_source(contract, source, attachment, upload, upload_name)
+        if source == "generated":
+            if not contract.jesignexpert_template_id:
+                raise ValidationError(
+                    self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
+                )
+            return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+        if source == "attachment":
+            if not attachment:
+                return None
+            if attachment.res_model != "hr.contract" or attachment.res_id != contract.id:
+                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
+            attachment.check_access("read")
+            return attachment.raw, attachment.name
+        if not upload:
+            return None
+        return base64.b64decode(upload), upload_name or f"{contract.name}.pdf"
+
+    @api.model
+    def _employee_document_source(self, employee, source, attachment, upload, upload_name):
+        """_document_source for a document about ``employee``: no template
+        renders it."""
+        if source == "generated":
+            raise ValidationError(
+                self.env._("A document about an employee is a PDF: choose one attached to the employee, or upload one.")
+            )
+        if source == "attachment":
+            if not attachment:
+                return None
+            if attachment.res_model != "hr.employee" or attachment.res_id != employee.id:
+                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
+            attachment.check_access("read")
+            return attachment.raw, attachment.name
+        if not upload:
+            return None
+        return base64.b64decode(upload), upload_name or f"{employee.name}.pdf"
+
+    @api.model
+    def _check_document(self, pdf, filename):
+        """Refuses, in the user's words, what jesignexpert.com would not sign:
+        an empty file, not a PDF, too large, or a PDF that cannot be read.
+        Returns its number of pages."""
+        try:
+            jse.check_pdf(pdf, filename)
+            reader = PdfReader(io.BytesIO(pdf))
+            if reader.is_encrypted:
+                raise ValidationError(
+                    self.env._("%s is protected by a password: jesignexpert.com cannot sign it.", filename)
+                )
+            return len(reader.pages)
+        except jse.JseValidationError as error:
+            raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
+        except (PyPdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
+            ) from None
+
+    @api.model
+    def _drafting_access(self, firm):
+        """(access, user) that makes the draft on jesignexpert.com: the user's
+        own access, else that of the collaborator who linked the cabinet."""
+        access = firm._own_access(self.env.user)
+        drafter = self.env.user
+        if not access:
+            access = firm._own_access(firm.linked_by_id)
+            drafter = firm.linked_by_id
+        if not access:
+            raise UserError(self._confirmers_message(firm))
+        return access, drafter
+
+    @api.model
+    def _request(self, sending, pdf, filename, lines):
+        """What jesignexpert.com is asked to make: ``sending``'s title and
+        e-mail, the document and its signers (``lines``, in order)."""
+        lines = lines.sorted("sequence")
+        return {
+            "title": sending.title,
+            "message": sending.message or "",
+            "mail_sender": sending.mail_sender,
+            "mail_subject": sending.mail_subject,
+            "invitation_mode": sending.invitation_mode,
+            "pdf": pdf,
+            "filename": filename,
+            "fields": self._sign_fields(pdf, len(lines), filename),
+            "signers": [
+                {
+                    "order": n,
+                    "name": line.name,
+                    "email": line.email,
+                    "phone": line.phone or "",
+                    "referent": line.referent or False,
+                }
+                for n, line in enumerate(lines, start=1)
+            ],
+        }
+
+    @api.model
+    def _settle_previous(self, contract, previous, choice):
+        """The collection already in progress: cancelled first, on
+        jesignexpert.com too (with the user's own rights on it), or left as it
+        is at the user's explicit choice, which the contract's (or the
+        employee's) chatter keeps.  ``contract`` may be an employee."""
+        if not previous:
+            return
+        if choice == "cancel":
+            previous.with_env(self.env).action_cancel()
+        else:
+            # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
+            subject = contract.sudo() if contract._name == "hr.employee" else contract
+            subject.message_post(
+                body=self.env._(
+                    "%(user)s sent another collection while %(previous)s was still in progress.",
+                    user=self.env.user.name,
+                    previous=previous.name,
+                )
+            )
+
+    @api.model
+    def _sign_fields(self, pdf, count, filename):
+        """One signature field per signer, on its slot's box (else at the foot
+        of the last page)."""
+        boxes = self._slot_boxes(pdf, filename)
+        foot = []  # read the PDF once more only when a signer has no box
+        if any(n not in boxes for n in range(1, count + 1)):
+            foot = pdf_slots.fields_at_the_foot(pdf, count, jse.SIGN_FIELD_WIDTH, jse.SIGN_FIELD_HEIGHT)
+        return [
+            jse.SignField(order=n, page=boxes[n].page, x=boxes[n].left, y=boxes[n].top)
+            if n in boxes
+            else jse.SignField(order=n, page=foot[n - 1][0], x=foot[n - 1][1], y=foot[n - 1][2])
+            for n in range(1, count + 1)
+        ]
+
+    @api.model
+    def _slot_boxes(self, pdf, filename):
+        """The signature clause's boxes found in the PDF (none in a PDF that
+        Odoo did not write)."""
+        try:
+            return pdf_slots.find_slot_boxes(pdf)
+        except (PyPdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
+            ) from None
+
+    @api.model
+    def _record_collection(self, contract, firm, drafter, tid, url, pages, request, generated=True):
+        """The collection in Odoo of the draft just made, and the notes.
+        ``contract`` may be an employee (a document no contract holds).  A
+        document Odoo did not render from the contract (``generated``
+        False) keeps no fingerprint of the contract's: it cannot "change"."""
+        subject = {"employee_id": contract.id} if contract._name == "hr.employee" else {"contract_id": contract.id}
+        if not generated:
+            subject["document_sha256"] = False
+        collection = (
+            self.env["jesignexpert.collection"]
+            .sudo()
+            .create(
+                {
+                    "name": request["title"],
+                    **subject,
+                    "firm_id": firm.id,
+                    "initiator_id": self.env.user.id,
+                    "drafted_with_id": drafter.id,
+                    "jse_id": tid,
+                    "jse_url": url,
+                    "page_count": pages,
+                    "signer_ids": [
+                        Command.create(
+                            {
+                                "sequence": s["order"],
+                                "name": s["name"],
+                                "email": s["email"],
+                                "phone": s["phone"],
+                                "referent": s["referent"],
+                            }
+                        )
+                        for s in request["signers"]
+                    ],
+                }
+            )
+        )
+        note = self.env._("Draft created on jesignexpert.com by %s.", self.env.user.name)
+        if drafter != self.env.user:
+            note += " " + self._confirmers_message(firm)
+        collection.message_post(body=note)
+        # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
+        subject = contract.sudo() if contract._name == "hr.employee" else contract
+        subject.message_post(body=self.env._("Signature collection %s prepared on jesignexpert.com.", collection.name))
+        return collection
+
+    @api.model
+    def _confirmers_message(self, firm):
+        names = ", ".join(sorted(set(firm.sudo().access_ids.filtered(lambda a: not a.expired).mapped("user_id.name"))))
+        return self.env._(
+            "You have no jesignexpert.com access of your own: the collection is confirmed on jesignexpert.com "
+            "by a collaborator with access to the cabinet %(firm)s (%(names)s).",
+            firm=firm.name,
+            names=names or self.env._("none has linked their access yet"),
+        )
