@@ -13,6 +13,7 @@ The sending is a record: its progress, and in the end its result, stay.
 """
 
 import logging
+from datetime import timedelta
 from time import monotonic
 
 from markupsafe import Markup
@@ -28,6 +29,9 @@ _logger = logging.getLogger(__name__)
 
 STEPS = [("contracts", "Contracts"), ("sending", "Sending")]
 STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done")]
+CRON = "jesignexpert_connector.ir_cron_jesignexpert_bulk_sending"
+# A batch that found every contract left held by another transaction comes back after this.
+RETRY_HELD_AFTER = timedelta(minutes=1)
 # What Odoo alone sets on a sending (the job runs as its initiator).
 ODOO_SETS = ("user_id", "state", "finished_on")
 DUPLICATE_CHOICES = [
@@ -241,7 +245,7 @@ class JesignexpertBulkSending(models.Model):
                 count=len(sendable),
             )
         )
-        self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")._trigger()
+        self.env.ref(CRON)._trigger()
         return self._open()
 
     def action_stop(self):
@@ -267,7 +271,7 @@ class JesignexpertBulkSending(models.Model):
             return
         failed.sudo().write({"state": "waiting", "error": False})
         self.sudo().write({"state": "running", "finished_on": False})
-        self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")._trigger()
+        self.env.ref(CRON)._trigger()
 
     # ---------------------------------------------------------- the cron --
 
@@ -287,6 +291,10 @@ class JesignexpertBulkSending(models.Model):
                 sending._finish_unless_taken()
         remaining = sendings.line_ids.search_count([("state", "=", "waiting")])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining and not done:
+            # Every contract left is held by another transaction: Odoo takes
+            # a batch that did nothing for the end of the work, so come back.
+            self.env.ref(CRON)._trigger(fields.Datetime.now() + RETRY_HELD_AFTER)
         return done, remaining
 
     def _commit(self):

@@ -7,10 +7,12 @@ from unittest.mock import patch
 
 import psycopg2.errors
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..models import jesignexpert_bulk_sending as bulk_module
+from ..models import jesignexpert_bulk_sending_line as bulk_line_module
 from .common import CollectionCase, SandboxHttpCase, blank_pdf, cdd_contract, contract_to_sign, sent_collection
 
 
@@ -187,6 +189,19 @@ class TestBulkSending(BulkCase):
         self.assertEqual(sending.state, "running", "the rest is for the next batch")
         self.assertEqual(self.prepare(), (2, 0))
         self.assertEqual(sending.state, "done")
+
+    def test_contracts_held_by_another_transaction_are_tried_again_a_minute_later(self):
+        sending = self.start(self.contracts)
+        self.confirm(sending)
+        cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        with patch.object(bulk_line_module, "try_lock", lambda record: False):
+            self.assertEqual(self.prepare(), (0, 3))
+        # Odoo takes a batch that did nothing for the end of the work: the job comes back by itself.
+        trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertEqual(len(trigger), 1)
+        self.assertGreater(trigger.call_at, fields.Datetime.now())
+        self.assertEqual(sending.state, "running")
 
     def test_a_draft_made_before_a_write_conflict_is_taken_by_the_next_batch(self):
         sending = self.start(self.contract | self.second)
