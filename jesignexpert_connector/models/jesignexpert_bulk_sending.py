@@ -282,19 +282,26 @@ class JesignexpertBulkSending(models.Model):
         sendings = self.sudo().with_context(jesignexpert_auto_commit=auto_commit)
         deadline = self.env["jesignexpert.sync"]._deadline()
         done = 0
-        for sending in sendings.search([("state", "=", "running")], order="id"):
-            for line in sending.line_ids.filtered(lambda line: line.state == "waiting").sorted("sequence"):
-                if monotonic() > deadline:
-                    break
-                done += line._prepare_isolated()
-            if not sending.line_ids.filtered(lambda line: line.state == "waiting"):
-                sending._finish_unless_taken()
+        pause = None
+        try:
+            for sending in sendings.search([("state", "=", "running")], order="id"):
+                for line in sending.line_ids.filtered(lambda line: line.state == "waiting").sorted("sequence"):
+                    if monotonic() > deadline:
+                        break
+                    done += line._prepare_isolated()
+                if not sending.line_ids.filtered(lambda line: line.state == "waiting"):
+                    sending._finish_unless_taken()
+        except jse.JseRateLimited as error:
+            _logger.info("jesignexpert.com asks the bulk sendings to wait %s s", error.retry_after)
+            pause = timedelta(seconds=max(error.retry_after, RETRY_HELD_AFTER.total_seconds()))
         remaining = sendings.line_ids.search_count([("state", "=", "waiting")])
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if remaining and not done:
-            # Every contract left is held by another transaction: Odoo takes
-            # a batch that did nothing for the end of the work, so come back.
-            self.env.ref(CRON)._trigger(fields.Datetime.now() + RETRY_HELD_AFTER)
+        # Asked to slow down, the job says nothing is left for now (else Odoo
+        # would run it again at once) and comes back when it may.
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0 if pause else remaining)
+        if remaining and (pause or not done):
+            # Also when every contract left is held by another transaction:
+            # Odoo takes a batch that did nothing for the end of the work.
+            self.env.ref(CRON)._trigger(fields.Datetime.now() + (pause or RETRY_HELD_AFTER))
         return done, remaining
 
     def _commit(self):

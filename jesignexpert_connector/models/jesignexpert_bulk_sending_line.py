@@ -193,7 +193,9 @@ class JesignexpertBulkSendingLine(models.Model):
         """Prepares this contract's draft as the sending's initiator, in a
         transaction of its own: a failure is written on the line, never
         raised.  Returns 1 when the line was handled, 0 when it was left for
-        the next batch (another transaction holds it)."""
+        the next batch (another transaction holds it).  jesignexpert.com
+        asking to slow down is raised (JseRateLimited): the line waits, and
+        so do the others."""
         self.ensure_one()
         sending = self.sending_id
         line = self.with_user(sending.user_id).with_company(sending.company_id)
@@ -212,6 +214,8 @@ class JesignexpertBulkSendingLine(models.Model):
             return 0
         except (UserError, ValidationError) as error:
             self._failed(error.args[0])
+        except jse.JseRateLimited:
+            raise  # not this contract's failure: the job pauses
         except jse.JseError as error:
             self._failed(self.env["jesignexpert.api"]._error_message(error))
         except Exception as error:  # one contract's trouble must not stop the others

@@ -3,6 +3,7 @@
 """Several contracts sent for signature at once, prepared in the background."""
 
 import base64
+from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
@@ -202,6 +203,21 @@ class TestBulkSending(BulkCase):
         self.assertEqual(len(trigger), 1)
         self.assertGreater(trigger.call_at, fields.Datetime.now())
         self.assertEqual(sending.state, "running")
+
+    def test_when_jesignexpert_asks_to_slow_down_the_job_pauses_and_fails_nobody(self):
+        sending = self.start(self.contracts)
+        self.confirm(sending)
+        cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_bulk_sending")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        self.inject_fault("429", path="/transaction", retry_after=600, count=1)
+        with patch.object(type(self.env["ir.cron"]), "_notify_progress") as progress:
+            self.assertEqual(self.prepare(), (0, 3))
+        progress.assert_called_once_with(done=0, remaining=0)  # Odoo must not run it again at once
+        self.assertEqual(set(sending.line_ids.mapped("state")), {"waiting"}, "no contract failed for it")
+        trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertGreater(trigger.call_at, fields.Datetime.now() + timedelta(seconds=590))
+        self.assertEqual(self.prepare(), (3, 0), "after the wait, every draft is made")
+        self.assertEqual(len(self.new_transactions()), 3)
 
     def test_a_draft_made_before_a_write_conflict_is_taken_by_the_next_batch(self):
         sending = self.start(self.contract | self.second)
