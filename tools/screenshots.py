@@ -277,6 +277,27 @@ def journey(browser, odoo, sandbox, out):
     browser.settle()
     shot("09-contract-signed")
 
+    # 10-11. Several contracts at once: the other two ticked in the list,
+    # Action > Signature électronique, one sending, prepared in the background
+    # while the page follows (make run has cron workers).
+    browser.goto(f"{odoo}/odoo/action-hr_contract.action_hr_contract")
+    browser.click(".o_list_view .o_group_header", "Nouveau")
+    for name in ("CDD JULIE BERNARD", "CDI CLAIRE FONTAINE"):
+        browser.wait_for(".o_list_view .o_data_row", name)
+        row = browser._find(".o_list_view .o_data_row", name)
+        browser.js(f"({row}).querySelector('.o_list_record_selector input').click()")
+    browser.click(".o_control_panel .o_cp_action_menus button:has(.fa-cog)")
+    browser.click(".o-dropdown--menu .o-dropdown-item", "Signature électronique")
+    browser.wait_for(".o_field_one2many[name='line_ids'] .o_data_row", "CDI CLAIRE FONTAINE")
+    browser.settle()
+    shot("10-bulk-contracts")
+    browser.click(".o_form_view button[name='action_next']")
+    browser.wait_for(".o_form_view button[name='action_confirm']")
+    browser.click(".o_form_view button[name='action_confirm']")
+    browser.wait_for(".o_form_view .o_statusbar_status .o_arrow_button_current", "Terminé", timeout=120)
+    browser.settle()
+    shot("11-bulk-prepared")
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import format_date
 
 from ..jse import client as jse
 from .jesignexpert_sync import try_lock
@@ -82,18 +83,22 @@ class JesignexpertBulkSending(models.Model):
     blocked_count = fields.Integer("Cannot be sent", compute="_compute_counts")
     in_progress_count = fields.Integer("With a collection in progress", compute="_compute_counts")
     to_prepare_count = fields.Integer("To prepare", compute="_compute_counts")
-    prepared_count = fields.Integer("Prepared", compute="_compute_counts")
-    failed_count = fields.Integer("Not prepared", compute="_compute_counts")
+    prepared_count = fields.Integer("Drafts prepared", compute="_compute_counts")
+    failed_count = fields.Integer("Contracts not prepared", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts", help="Contracts handled, in percent.")
     finished_on = fields.Datetime("Finished on", readonly=True)
 
-    @api.depends("line_ids.state", "line_ids.problem", "line_ids.open_collection_id", "duplicate_choice", "leave_out")
+    @api.depends("state", "line_ids.state", "line_ids.problem", "line_ids.open_collection_id")
     def _compute_counts(self):
         for sending in self:
             lines = sending.line_ids
             sending.contract_count = len(lines)
             sending.blocked_count = len(lines.filtered("problem"))
-            sending.in_progress_count = len(lines.filtered(lambda line: not line.problem and line.open_collection_id))
+            sending.in_progress_count = (
+                len(lines.filtered(lambda line: not line.problem and line.open_collection_id))
+                if sending.state == "draft"
+                else 0
+            )
             sending.prepared_count = len(lines.filtered(lambda line: line.state == "prepared"))
             sending.failed_count = len(lines.filtered(lambda line: line.state == "failed"))
             waiting = len(lines.filtered(lambda line: line.state == "waiting"))
@@ -137,7 +142,7 @@ class JesignexpertBulkSending(models.Model):
                 "name": self.env._(
                     "%(count)s contracts, %(date)s",
                     count=len(contracts),
-                    date=fields.Date.to_string(fields.Date.context_today(self)),
+                    date=format_date(self.env, fields.Date.context_today(self)),
                 ),
                 "company_id": company.id,
                 **self.env["jesignexpert.drafting"]._sending_defaults(company),
@@ -321,9 +326,13 @@ class JesignexpertBulkSending(models.Model):
         self._commit()
 
     def _finish(self):
-        """The result, in the chatter, for the initiator to read whenever."""
         self.ensure_one()
         self.sudo().write({"state": "done", "finished_on": fields.Datetime.now()})
+        self.with_context(lang=self.user_id.lang)._tell_result()
+
+    def _tell_result(self):
+        """The result, in the chatter, for the initiator to read whenever, in
+        their language (the job runs in none), and a notification now."""
         prepared = self.line_ids.filtered(lambda line: line.state == "prepared")
         others = self.line_ids - prepared
         rows = Markup("").join(

@@ -24,7 +24,7 @@ LINE_STATES = [
     ("draft", "To send"),
     ("left_out", "Left out"),
     ("waiting", "Waiting"),
-    ("prepared", "Prepared"),
+    ("prepared", "Draft prepared"),
     ("failed", "Not prepared"),
 ]
 
@@ -151,11 +151,13 @@ class JesignexpertBulkSendingLine(models.Model):
             return self.env["jesignexpert.api"]._error_message(error)
         return False
 
-    @api.depends("contract_id")
+    @api.depends("contract_id", "collection_id")
     def _compute_open_collection_id(self):
+        """Another collection of the contract still in progress (the one this
+        sending made does not count)."""
         for line in self:
             previous = line.contract_id.jesignexpert_collection_ids.filtered(
-                lambda c: c.state in jse.OPEN_STATUSES
+                lambda c, line=line: c.state in jse.OPEN_STATUSES and c != line.collection_id
             ).sorted("id")[-1:]
             line.open_collection_id = previous
             line.open_collection_name = previous.name
@@ -198,7 +200,9 @@ class JesignexpertBulkSendingLine(models.Model):
         so do the others."""
         self.ensure_one()
         sending = self.sending_id
+        # The initiator's rights, company and language (the job has none of them).
         line = self.with_user(sending.user_id).with_company(sending.company_id)
+        line = line.with_context(lang=sending.user_id.lang)
         try:
             with self.env.cr.savepoint():
                 if not try_lock(self):
@@ -217,10 +221,10 @@ class JesignexpertBulkSendingLine(models.Model):
         except jse.JseRateLimited:
             raise  # not this contract's failure: the job pauses
         except jse.JseError as error:
-            self._failed(self.env["jesignexpert.api"]._error_message(error))
+            self._failed(line.env["jesignexpert.api"]._error_message(error))
         except Exception as error:  # one contract's trouble must not stop the others
             _logger.exception("jesignexpert.com bulk sending line %s failed", self.id)
-            self._failed(self.env._("Unexpected error: %s", error.__class__.__name__))
+            self._failed(line.env._("Unexpected error: %s", error.__class__.__name__))
         sending._commit()
         return 1
 

@@ -116,6 +116,20 @@ class TestBulkSending(BulkCase):
         self.assertEqual(second.state, "prepared")
         self.assertEqual(len(self.new_transactions()), 3, "one draft per contract, the others untouched")
 
+    def test_the_job_speaks_the_initiators_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["jesignexpert_connector"], ["fr_FR"], overwrite=True)
+        self.initiator.lang = "fr_FR"
+        sending = self.start(self.contracts, user=self.initiator)
+        self.confirm(sending)
+        self.third.active = False  # fails in the background job, which has no language of its own
+        self.prepare()
+        sending = sending.sudo()
+        self.assertIn("documents archivés", self.line(sending, self.third).error)
+        self.assertIn("2 collectes préparées", sending.message_ids[:1].body)
+        self.assertFalse(self.line(sending, self.contract).open_collection_id, "its own collection is not another")
+        self.assertEqual(sending.in_progress_count, 0)
+
     def test_contracts_that_cannot_be_sent_say_why_and_are_left_out_only_when_asked(self):
         archived = cdd_contract(self.env, self.employee, name="CDD ARCHIVÉ")
         archived.active = False

@@ -98,12 +98,12 @@ registry.category("web_tour.tours").add("jesignexpert_bulk_tour", {
         },
         {
             content: "The page shows, without a click, the drafts the scheduled action made",
-            trigger: ".o_form_view .o_data_row:contains(CDD MARC LANGLOIS) .o_field_badge:contains(Prepared)",
+            trigger: ".o_form_view .o_data_row:contains(CDD MARC LANGLOIS) .o_field_badge:contains(Draft prepared)",
         },
         {
             content: "with the link to each draft's page on jesignexpert.com",
             trigger:
-                ".o_form_view .o_data_row:contains(CDD JULIE BERNARD):has(.o_field_badge:contains(Prepared)) " +
+                ".o_form_view .o_data_row:contains(CDD JULIE BERNARD):has(.o_field_badge:contains(Draft prepared)) " +
                 ".o_field_url a:contains(Open on jesignexpert.com)",
         },
         {
