@@ -123,7 +123,7 @@ class JesignexpertBulkSending(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
+    def _unlink_except_running(self):
         if any(sending.state == "running" for sending in self):
             raise UserError(self.env._("A sending being prepared cannot be deleted: stop it first."))
 
@@ -134,7 +134,7 @@ class JesignexpertBulkSending(models.Model):
         """A sending of ``contracts``, each with its document and signers
         filled as the single wizard fills them; opens it."""
         if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
-            raise UserError(self.env._("You are not allowed to initiate signature collections."))
+            raise AccessError(self.env._("You are not allowed to initiate signature collections."))
         contracts.check_access("read")  # the caller's rights, before anything is read as superuser
         company = self.env.company
         sending = self.create(

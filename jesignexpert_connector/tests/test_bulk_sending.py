@@ -9,7 +9,7 @@ from unittest.mock import patch
 import psycopg2.errors
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..models import jesignexpert_bulk_sending as bulk_module
@@ -299,7 +299,7 @@ class TestBulkSendingRights(BulkCase):
         outsider = new_test_user(
             self.env, "sig_outsider", groups="base.group_user,hr_contract.group_hr_contract_manager"
         )
-        with self.assertRaisesRegex(Exception, "not allowed"):
+        with self.assertRaisesRegex(AccessError, "not allowed"):
             self.contracts.with_user(outsider).action_jesignexpert_sign()
 
         self.confirm(sending)
@@ -332,11 +332,11 @@ class TestBulkSendingRights(BulkCase):
     def test_a_confirmed_sending_cannot_be_changed(self):
         sending = self.start(self.contracts)
         self.confirm(sending)
-        with self.assertRaisesRegex(Exception, "only while it is being set up"):
+        with self.assertRaisesRegex(UserError, "only while it is being set up"):
             sending.line_ids[0].signer_ids[0].email = "other@example.com"
-        with self.assertRaisesRegex(Exception, "only while it is being set up"):
+        with self.assertRaisesRegex(UserError, "only while it is being set up"):
             sending.line_ids[0].title = "Autre"
-        with self.assertRaisesRegex(Exception, "no longer being set up"):
+        with self.assertRaisesRegex(UserError, "no longer being set up"):
             sending.action_confirm()
 
 
