@@ -4,7 +4,6 @@ from lxml import etree, html
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, UserError
 
 from .. import variables
 
@@ -82,23 +81,7 @@ class HrContract(models.Model):
     def _jesignexpert_check_can_sign(self):
         """Whether this contract may be sent for signature now, else why not."""
         self.ensure_one()
-        if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
-            raise AccessError(self.env._("You are not allowed to initiate signature collections."))
-        self.check_access("read")  # another company's contract stays out of reach
-        if not self.active:
-            raise UserError(
-                self.env._(
-                    "Electronic signature is not available on archived documents. Unarchive the document if needed."
-                )
-            )
-        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
-        if not firm or firm.state != "linked":
-            raise RedirectWarning(
-                self.env._("%s has no linked jesignexpert.com cabinet.", self.company_id.name),
-                self.env.ref("base.res_config_setting_act_window").id,
-                self.env._("Go to the settings"),
-                {"module": "jesignexpert_connector"},
-            )
+        self.env["jesignexpert.drafting"]._check_can_sign(self)
 
     def action_jesignexpert_sign(self):
         """ "Signature électronique": opens the three-step wizard, or for

@@ -19,11 +19,12 @@ from time import monotonic
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import format_date
 
 from ..jse import client as jse
+from .jesignexpert_drafting import INVITATION_MODES
 from .jesignexpert_sync import try_lock
 
 _logger = logging.getLogger(__name__)
@@ -73,12 +74,7 @@ class JesignexpertBulkSending(models.Model):
     mail_sender = fields.Char("Sender label of the e-mails")
     mail_subject = fields.Char("Subject of the invitation e-mail")
     message = fields.Text("Message of the collections")
-    invitation_mode = fields.Selection(
-        [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")],
-        "Invitations",
-        default="sequential",
-        required=True,
-    )
+    invitation_mode = fields.Selection(INVITATION_MODES, "Invitations", default="sequential", required=True)
     contract_count = fields.Integer("Contracts selected", compute="_compute_counts")
     blocked_count = fields.Integer("Cannot be sent", compute="_compute_counts")
     in_progress_count = fields.Integer("With a collection in progress", compute="_compute_counts")
@@ -229,15 +225,9 @@ class JesignexpertBulkSending(models.Model):
         self.invalidate_recordset(["state"])
         self._check_contracts()
         self._check_sending()
-        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
-        if not firm or firm.state != "linked":
-            raise RedirectWarning(
-                self.env._("%s has no linked jesignexpert.com cabinet.", self.company_id.name),
-                self.env.ref("base.res_config_setting_act_window").id,
-                self.env._("Go to the settings"),
-                {"module": "jesignexpert_connector"},
-            )
-        self.env["jesignexpert.drafting"]._drafting_access(firm)  # someone can make the drafts
+        drafting = self.env["jesignexpert.drafting"]
+        firm = drafting._check_cabinet_linked(self.company_id)
+        drafting._drafting_access(firm)  # someone can make the drafts
         sendable = self._sendable_lines()
         for line in self.line_ids - sendable:
             line.sudo().write({"state": "left_out", "error": line.problem or line._in_progress_note()})

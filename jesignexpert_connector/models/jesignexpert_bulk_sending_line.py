@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
 
 from ..jse import client as jse
 from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
@@ -82,19 +81,7 @@ class JesignexpertBulkSendingLine(models.Model):
             "attachment_id": attached.id if source == "attachment" else False,
         }
         if contract.active and contract.company_id == company:  # else it is left out: no clause copied for it
-            values["signer_ids"] = [
-                Command.create(
-                    {
-                        "sequence": signer["order"],
-                        "label": signer["label"],
-                        "referent": signer["referent"],
-                        "name": signer["name"],
-                        "email": signer["email"],
-                        "phone": signer["phone"],
-                    }
-                )
-                for signer in contract._jesignexpert_signers()
-            ]
+            values["signer_ids"] = self.env["jesignexpert.drafting"]._signer_commands(contract)
         return values
 
     @api.depends("signer_ids.name")

@@ -13,12 +13,13 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from odoo import api, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.fields import Command
 
 from .. import pdf_slots
 from ..jse import client as jse
 
+INVITATION_MODES = [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")]
 # The invitation's message jesignexpert.com itself proposes (the seed's).
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
 
@@ -26,6 +27,52 @@ DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la
 class JesignexpertDrafting(models.AbstractModel):
     _name = "jesignexpert.drafting"
     _description = "Making a collection's draft on jesignexpert.com"
+
+    @api.model
+    def _check_can_sign(self, subject):
+        """Whether a document of ``subject`` (a contract, or an employee) may
+        be sent for signature now by the user, else why not."""
+        if not self.env.user.has_group("jesignexpert_connector.group_jesignexpert_user"):
+            raise AccessError(self.env._("You are not allowed to initiate signature collections."))
+        subject.check_access("read")  # another company's stays out of reach
+        if not subject.active:
+            raise UserError(
+                self.env._(
+                    "Electronic signature is not available on archived documents. Unarchive the document if needed."
+                )
+            )
+        self._check_cabinet_linked(subject.company_id)
+
+    @api.model
+    def _check_cabinet_linked(self, company):
+        """Sends the user to the settings while ``company`` has no linked cabinet."""
+        firm = self.env["jesignexpert.firm"]._active_firm(company)
+        if not firm or firm.state != "linked":
+            raise RedirectWarning(
+                self.env._("%s has no linked jesignexpert.com cabinet.", company.name),
+                self.env.ref("base.res_config_setting_act_window").id,
+                self.env._("Go to the settings"),
+                {"module": "jesignexpert_connector"},
+            )
+        return firm
+
+    @api.model
+    def _signer_commands(self, contract):
+        """The contract's signers, one per slot of its clause, as lines to
+        create (the wizard's, a bulk sending's)."""
+        return [
+            Command.create(
+                {
+                    "sequence": signer["order"],
+                    "label": signer["label"],
+                    "referent": signer["referent"],
+                    "name": signer["name"],
+                    "email": signer["email"],
+                    "phone": signer["phone"],
+                }
+            )
+            for signer in contract._jesignexpert_signers()
+        ]
 
     @api.model
     def _sending_defaults(self, company):

@@ -10,6 +10,7 @@ from odoo.fields import Command
 from odoo.tools import html_escape
 
 from ..jse import client as jse
+from ..models.jesignexpert_drafting import INVITATION_MODES
 from ..models.jesignexpert_sync import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
@@ -90,12 +91,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
     mail_sender = fields.Char("Sender label of the e-mails")
     mail_subject = fields.Char("Subject of the invitation e-mail")
     message = fields.Text("Message of the collection")
-    invitation_mode = fields.Selection(
-        [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")],
-        "Invitations",
-        default="sequential",
-        required=True,
-    )
+    invitation_mode = fields.Selection(INVITATION_MODES, "Invitations", default="sequential", required=True)
     email_preview = fields.Html("Invitation e-mail", compute="_compute_email_preview", sanitize=False)
 
     @api.depends("contract_id.company_id", "employee_id.company_id")
@@ -172,19 +168,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             "title": (contract.name or "")[: jse.TITLE_MAX],
             "document_source": source,
             "attachment_id": attached.id if source == "attachment" else False,
-            "line_ids": [
-                Command.create(
-                    {
-                        "sequence": signer["order"],
-                        "label": signer["label"],
-                        "referent": signer["referent"],
-                        "name": signer["name"],
-                        "email": signer["email"],
-                        "phone": signer["phone"],
-                    }
-                )
-                for signer in contract._jesignexpert_signers()
-            ],
+            "line_ids": self.env["jesignexpert.drafting"]._signer_commands(contract),
             **self.env["jesignexpert.drafting"]._sending_defaults(company),
         }
 
