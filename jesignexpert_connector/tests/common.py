@@ -174,3 +174,22 @@ class CollectionCase(SandboxCase):
     def transactions(self):
         client = self.env["jesignexpert.api"]._client(self.firm.office_token, self.firm.access_ids[:1].token)
         return list(client.iter_changed_transactions(0))
+
+    def confirm_wizard(self, wizard):
+        """Through the three steps, then "Prepare on jesignexpert.com"."""
+        wizard.action_next()
+        wizard.action_next()
+        return wizard.action_confirm()
+
+    def sign_and_sync(self, collection):
+        """A collaborator sends the draft, every signer signs, the sync runs."""
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")
+        for signer in collection.signer_ids:
+            self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{signer.sequence}/sign")
+        run_sync(self.env)
+
+    def signed_copies(self, record):
+        """The signed documents attached to ``record`` (a contract, an employee)."""
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("name", "like", "- signé.pdf")]
+        )

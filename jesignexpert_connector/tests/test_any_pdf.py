@@ -36,22 +36,6 @@ class TestAnyPdf(CollectionCase):
             cls.env, cls.employee, name="AVENANT MARC LANGLOIS", jesignexpert_template_id=False
         )
 
-    def confirm(self, wizard):
-        wizard.action_next()
-        wizard.action_next()
-        return wizard.action_confirm()
-
-    def sign_and_sync(self, collection):
-        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")
-        for signer in collection.signer_ids:
-            self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{signer.sequence}/sign")
-        run_sync(self.env)
-
-    def signed_copies(self, contract):
-        return self.env["ir.attachment"].search(
-            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("name", "like", "- signé.pdf")]
-        )
-
     def test_an_uploaded_pdf_is_signed_and_comes_home_once(self):
         wizard = self.open_wizard(self.amendment)
         self.assertEqual(wizard.document_source, "upload", "no template, nothing attached: upload one")
@@ -60,7 +44,7 @@ class TestAnyPdf(CollectionCase):
         wizard.write({"upload": base64.b64encode(blank_pdf(2)), "upload_name": "Avenant signé ailleurs.pdf"})
         self.assertEqual((wizard.pdf_name, wizard.pdf_pages), ("Avenant signé ailleurs.pdf", 2))
         self.assertTrue(wizard.fields_at_the_foot, "step 3 says the fields can be moved on jesignexpert.com")
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.amendment.jesignexpert_collection_ids
         remote = self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")
         fields_ = remote["documents"][0]["signFields"]
@@ -86,7 +70,7 @@ class TestAnyPdf(CollectionCase):
         wizard = self.open_wizard(self.amendment)
         self.assertEqual((wizard.document_source, wizard.attachment_id), ("attachment", attached))
         self.assertEqual(wizard.pdf_name, "Contrat rédigé ailleurs.pdf")
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.amendment.jesignexpert_collection_ids
         self.sign_and_sync(collection)
         self.assertEqual(len(self.signed_copies(self.amendment)), 1)
@@ -96,7 +80,7 @@ class TestAnyPdf(CollectionCase):
         wizard.write(
             {"document_source": "upload", "upload": base64.b64encode(blank_pdf(1)), "upload_name": "Avenant.pdf"}
         )
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.contract.jesignexpert_collection_ids
         self.contract.wage = 2500  # the contract's own document changes, not the PDF sent
         self.assertFalse(collection.document_changed)
@@ -140,7 +124,7 @@ class TestNoAccidentalSecondCollection(CollectionCase):
         with self.assertRaisesRegex(ValidationError, "still in progress for this contract"):
             wizard.action_next()
         wizard.duplicate_choice = "another"
-        self.confirm_all_steps(wizard)
+        self.confirm_wizard(wizard)
         self.assertEqual(len(self.contract.jesignexpert_collection_ids), 2)
         self.assertEqual(first.state, "draft", "the first one is left as it is")
         self.assertIn("sent another collection while", "".join(self.contract.message_ids.mapped("body")))
@@ -158,15 +142,10 @@ class TestNoAccidentalSecondCollection(CollectionCase):
         first = self.contract.jesignexpert_collection_ids
         wizard = self.open_wizard()
         wizard.duplicate_choice = "cancel"
-        self.confirm_all_steps(wizard)
+        self.confirm_wizard(wizard)
         self.assertEqual(first.state, "cancelled")
         self.assertEqual(self.sandbox_call("GET", "/_sandbox/calls").get("api_delete"), 1, "deleted there too")
         self.assertEqual((self.contract.jesignexpert_collection_ids - first).state, "draft")
-
-    def confirm_all_steps(self, wizard):
-        wizard.action_next()
-        wizard.action_next()
-        wizard.action_confirm()
 
     def setUp(self):
         super().setUp()

@@ -34,22 +34,6 @@ class TestEmployeeSignature(CollectionCase):
         action = employee.action_jesignexpert_sign()
         return self.env["jesignexpert.collection.wizard"].with_user(user or self.env.user).browse(action["res_id"])
 
-    def confirm(self, wizard):
-        wizard.action_next()
-        wizard.action_next()
-        return wizard.action_confirm()
-
-    def sign_and_sync(self, collection):
-        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/confirm")
-        for signer in collection.signer_ids:
-            self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/{signer.sequence}/sign")
-        run_sync(self.env)
-
-    def signed_copies(self, employee):
-        return self.env["ir.attachment"].search(
-            [("res_model", "=", "hr.employee"), ("res_id", "=", employee.id), ("name", "like", "- signé.pdf")]
-        )
-
     def test_an_uploaded_pdf_is_signed_and_comes_home_once_to_the_employee(self):
         wizard = self.open_employee_wizard()
         self.assertFalse(wizard.contract_id)
@@ -67,7 +51,7 @@ class TestEmployeeSignature(CollectionCase):
         self.assertEqual(lines.mapped("name"), ["Jean Doe", "Léa Martin"])
         self.assertEqual(lines.mapped("email"), ["jean.doe@example.com", "lea.martin@example.com"], "work e-mail first")
         self.assertEqual(lines[1].phone, "06 11 22 33 44")
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.lea.jesignexpert_collection_ids
         self.assertEqual(len(collection), 1)
         self.assertFalse(collection.contract_id)
@@ -104,7 +88,7 @@ class TestEmployeeSignature(CollectionCase):
         self.assertEqual((wizard.document_source, wizard.attachment_id), ("attachment", attached))
         self.assertEqual((wizard.employee_source, wizard.title), ("attachment", "Lettre de mission"))
         self.assertEqual(wizard.pdf_name, "Lettre de mission.pdf")
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.lea.jesignexpert_collection_ids
         self.sign_and_sync(collection)
         self.assertEqual(len(self.signed_copies(self.lea)), 1)
@@ -161,14 +145,14 @@ class TestEmployeeSignature(CollectionCase):
         self.env["ir.attachment"].create(
             {"name": "Lettre.pdf", "raw": blank_pdf(1), "res_model": "hr.employee", "res_id": self.lea.id}
         )
-        self.confirm(self.open_employee_wizard())
+        self.confirm_wizard(self.open_employee_wizard())
         first = self.lea.jesignexpert_collection_ids
         wizard = self.open_employee_wizard()
         self.assertEqual(wizard.open_collection_id, first)
         with self.assertRaisesRegex(ValidationError, "still in progress for this employee"):
             wizard.action_next()
         wizard.duplicate_choice = "cancel"
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         self.assertEqual(first.state, "cancelled")
         self.assertIn("Draft deleted", "".join(self.lea.message_ids.mapped("body")))
 
@@ -219,7 +203,7 @@ class TestEmployeeSignature(CollectionCase):
     def test_an_initiator_sends_from_the_employee_form(self):
         wizard = self.open_employee_wizard(user=self.initiator)
         wizard.write({"upload": base64.b64encode(blank_pdf(1)), "upload_name": "Lettre.pdf"})
-        self.confirm(wizard)
+        self.confirm_wizard(wizard)
         collection = self.lea.jesignexpert_collection_ids
         self.assertEqual(collection.initiator_id, self.initiator)
         self.assertEqual(collection.with_user(self.initiator).employee_id, self.lea, "they read their collection")
