@@ -3,9 +3,14 @@
 import json
 import os
 import tempfile
+import threading
+from contextlib import contextmanager
 from time import monotonic
 
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import BaseCase, get_db_name
 
 from ..jse.sandbox import server as sandbox
 
@@ -20,6 +25,9 @@ from ..sandbox_helpers import (  # noqa: F401
     sent_transaction,
     signed_transaction,
 )
+
+# The addon's connection settings, which a case pointing at its own sandbox changes.
+CONNECTION_PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
 
 
 def cdd_contract(env, employee, **values):
@@ -193,3 +201,56 @@ class CollectionCase(SandboxCase):
         return self.env["ir.attachment"].search(
             [("res_model", "=", record._name), ("res_id", "=", record.id), ("name", "like", "- signé.pdf")]
         )
+
+
+class CommittedCase(BaseCase):
+    """A case whose fixture is committed, for tests that interleave real
+    transactions as Odoo's workers do (a TransactionCase has one connection
+    that never commits): a sandbox of its own, the fixture made by
+    ``_make_fixture`` and removed by ``_remove_fixture``, the addon's
+    connection settings restored afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
+        cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
+        cls.addClassCleanup(cls._sandbox_dir.cleanup)
+        cls.addClassCleanup(sandbox.stop, cls.sandbox)
+        cls.ids = {}
+        with cls.registry.cursor() as cr:
+            params = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
+            saved = {key: params.get_param(f"jesignexpert_connector.{key}") for key in CONNECTION_PARAMS}
+        cls.addClassCleanup(cls._restore_params, saved)
+        cls.addClassCleanup(cls._remove_fixture)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            point_at_sandbox(env, cls.sandbox.url)
+            cls._make_fixture(env)
+
+    @classmethod
+    def _make_fixture(cls, env):
+        """Makes the case's records, keeping their ids in ``cls.ids``."""
+
+    @classmethod
+    def _remove_fixture(cls):
+        """Removes what ``_make_fixture`` and the tests committed."""
+
+    @classmethod
+    def _restore_params(cls, saved):
+        with cls.registry.cursor() as cr:
+            params = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
+            for key, value in saved.items():
+                params.set_param(f"jesignexpert_connector.{key}", value or False)
+
+    @contextmanager
+    def worker(self):
+        """A connection of its own, as an Odoo worker has, committed on leaving."""
+        thread = threading.current_thread()
+        self.addCleanup(setattr, thread, "testing", getattr(thread, "testing", False))
+        with self.registry.cursor() as cr:
+            # The test runner holds the registries' lock: no lookup by name.
+            cr.transaction = api.Transaction(self.registry)
+            thread.testing = True  # mail is not sent
+            yield api.Environment(cr, SUPERUSER_ID, {})

@@ -8,67 +8,46 @@ removes it afterwards.
 """
 
 import base64
-import os
-import tempfile
-import threading
 import uuid
-from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tests.common import tagged
 
-from ..jse.sandbox import server as sandbox
-from .common import blank_pdf, link_tokens, point_at_sandbox
-
-PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
+from .common import CommittedCase, blank_pdf, link_tokens
 
 
 @tagged("post_install", "-at_install")
-class TestBulkSendingInterleavings(BaseCase):
+class TestBulkSendingInterleavings(CommittedCase):
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
-        cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
-        cls.addClassCleanup(cls._sandbox_dir.cleanup)
-        cls.addClassCleanup(sandbox.stop, cls.sandbox)
-        with cls.registry.cursor() as cr:
-            params = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
-            cls.saved_params = {key: params.get_param(f"jesignexpert_connector.{key}") for key in PARAMS}
-        cls.ids = {}
-        cls.addClassCleanup(cls._remove_fixture)
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            point_at_sandbox(env, cls.sandbox.url)
-            company = env["res.company"].create(
-                {
-                    "name": f"Bulk at once {uuid.uuid4().hex[:8]}",
-                    "jesignexpert_representative_firstname": "Jean",
-                    "jesignexpert_representative_lastname": "Doe",
-                    "jesignexpert_representative_email": "jean.doe@example.com",
-                }
-            )
-            admin = env.ref("base.user_admin")
-            admin.company_ids |= company
-            cls.ids.update(company=company.id, admin_companies=admin.company_ids.ids)
-            firm = env["jesignexpert.firm"]._link_company(company, link_tokens(env, cls.sandbox.url), admin)
-            cls.ids["firm"] = firm.id
-            employees = env["hr.employee"].create(
-                [
-                    {"name": name, "private_email": f"{name.split()[0].lower()}@example.com", "company_id": company.id}
-                    for name in ("Léa Martin", "Hugo Petit")
-                ]
-            )
-            cls.ids["employees"] = employees.ids
-            contracts = env["hr.contract"].create(
-                [
-                    {"name": f"CDD {e.name.upper()}", "employee_id": e.id, "wage": 2100, "company_id": company.id}
-                    for e in employees
-                ]
-            )
-            cls.ids["contracts"] = contracts.ids
+    def _make_fixture(cls, env):
+        """A company linked to the sandbox, two employees and their contracts."""
+        company = env["res.company"].create(
+            {
+                "name": f"Bulk at once {uuid.uuid4().hex[:8]}",
+                "jesignexpert_representative_firstname": "Jean",
+                "jesignexpert_representative_lastname": "Doe",
+                "jesignexpert_representative_email": "jean.doe@example.com",
+            }
+        )
+        admin = env.ref("base.user_admin")
+        admin.company_ids |= company
+        cls.ids.update(company=company.id, admin_companies=admin.company_ids.ids)
+        firm = env["jesignexpert.firm"]._link_company(company, link_tokens(env, cls.sandbox.url), admin)
+        cls.ids["firm"] = firm.id
+        employees = env["hr.employee"].create(
+            [
+                {"name": name, "private_email": f"{name.split()[0].lower()}@example.com", "company_id": company.id}
+                for name in ("Léa Martin", "Hugo Petit")
+            ]
+        )
+        cls.ids["employees"] = employees.ids
+        contracts = env["hr.contract"].create(
+            [
+                {"name": f"CDD {e.name.upper()}", "employee_id": e.id, "wage": 2100, "company_id": company.id}
+                for e in employees
+            ]
+        )
+        cls.ids["contracts"] = contracts.ids
 
     @classmethod
     def _remove_fixture(cls):
@@ -88,19 +67,7 @@ class TestBulkSendingInterleavings(BaseCase):
             env["jesignexpert.firm"].browse(cls.ids.get("firm", [])).unlink()
             env.ref("base.user_admin").company_ids = [(6, 0, cls.ids.get("admin_companies", []))]
             env["res.company"].browse(cls.ids.get("company", [])).unlink()
-            for key, value in cls.saved_params.items():
-                env["ir.config_parameter"].set_param(f"jesignexpert_connector.{key}", value or False)
             cr.execute("DELETE FROM jesignexpert_draft")
-
-    @contextmanager
-    def worker(self):
-        """A connection of its own, as an Odoo worker has."""
-        with self.registry.cursor() as cr:
-            # The test runner holds the registries' lock: no lookup by name.
-            cr.transaction = api.Transaction(self.registry)
-            threading.current_thread().testing = True  # mail is not sent
-            self.addCleanup(setattr, threading.current_thread(), "testing", False)
-            yield api.Environment(cr, SUPERUSER_ID, {})
 
     def confirmed_sending(self):
         """Both contracts, each with an uploaded PDF, confirmed and committed."""

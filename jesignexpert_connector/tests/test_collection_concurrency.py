@@ -9,8 +9,6 @@ removes it afterwards.
 """
 
 import logging
-import os
-import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,38 +16,16 @@ from time import monotonic
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tests.common import tagged
 
-from ..jse.sandbox import server as sandbox
-from .common import link_tokens, point_at_sandbox, sandbox_control, signed_transaction
-
-PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
+from .common import CommittedCase, link_tokens, sandbox_control, signed_transaction
 
 
 @tagged("post_install", "-at_install")
-class TestTwoSyncRunsAtOnce(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="jse-sandbox-")
-        cls.sandbox = sandbox.start(os.path.join(cls._sandbox_dir.name, "sandbox.sqlite3"))
-        cls.addClassCleanup(cls._sandbox_dir.cleanup)
-        cls.addClassCleanup(sandbox.stop, cls.sandbox)
-        cls.ids = {}
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            params = env["ir.config_parameter"]
-            cls.saved_params = {key: params.get_param(f"jesignexpert_connector.{key}") for key in PARAMS}
-        cls.addClassCleanup(cls._remove_fixture)
-        with cls.registry.cursor() as cr:
-            cls._make_fixture(api.Environment(cr, SUPERUSER_ID, {}))
-
+class TestTwoSyncRunsAtOnce(CommittedCase):
     @classmethod
     def _make_fixture(cls, env):
         """A cabinet of a new company with two signed collections, committed."""
-        point_at_sandbox(env, cls.sandbox.url)
         company = env["res.company"].create({"name": f"Two runs at once {uuid.uuid4().hex[:8]}"})
         cls.ids["company"] = company.id
         admin = env.ref("base.user_admin")
@@ -98,8 +74,6 @@ class TestTwoSyncRunsAtOnce(BaseCase):
             env["jesignexpert.firm"].browse(cls.ids.get("firm", [])).unlink()
             company = env["res.company"].browse(cls.ids.get("company", []))
             company.unlink()
-            for key, value in cls.saved_params.items():
-                env["ir.config_parameter"].set_param(f"jesignexpert_connector.{key}", value or False)
 
     def _read(self, reader):
         with self.registry.cursor() as cr:
