@@ -68,20 +68,10 @@ class JesignexpertBulkSendingLine(models.Model):
     def _prepare(self, contract, company):
         """The line of ``contract``, its document and signers chosen as the
         single wizard chooses them."""
-        attached = self.env["ir.attachment"].search(
-            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")],
-            limit=1,
-            order="id desc",
-        )
-        source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
-        values = {
-            "contract_id": contract.id,
-            "title": (contract.name or "")[: jse.TITLE_MAX],
-            "document_source": source,
-            "attachment_id": attached.id if source == "attachment" else False,
-        }
+        drafting = self.env["jesignexpert.drafting"]
+        values = {"contract_id": contract.id, **drafting._document_defaults(contract)}
         if contract.active and contract.company_id == company:  # else it is left out: no clause copied for it
-            values["signer_ids"] = self.env["jesignexpert.drafting"]._signer_commands(contract)
+            values["signer_ids"] = drafting._signer_commands(contract)
         return values
 
     @api.depends("signer_ids.name")

@@ -75,6 +75,23 @@ class JesignexpertDrafting(models.AbstractModel):
         ]
 
     @api.model
+    def _document_defaults(self, contract):
+        """The contract's title and document to sign, as first proposed: its
+        own when it has a template, else its latest attached PDF, else one to
+        upload."""
+        attached = self.env["ir.attachment"].search(
+            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")],
+            limit=1,
+            order="id desc",
+        )
+        source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
+        return {
+            "title": (contract.name or "")[: jse.TITLE_MAX],
+            "document_source": source,
+            "attachment_id": attached.id if source == "attachment" else False,
+        }
+
+    @api.model
     def _sending_defaults(self, company):
         """The invitation e-mail's sender, subject and message, by default."""
         return {

@@ -160,16 +160,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
     def _prepare(self, contract):
         """The wizard's values for ``contract``: its signers, the defaults
         (its document is set by create)."""
-        company = contract.company_id
-        attached = self.env["ir.attachment"].search(self._attachment_domain(contract), limit=1, order="id desc")
-        source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
+        drafting = self.env["jesignexpert.drafting"]
         return {
             "contract_id": contract.id,
-            "title": (contract.name or "")[: jse.TITLE_MAX],
-            "document_source": source,
-            "attachment_id": attached.id if source == "attachment" else False,
-            "line_ids": self.env["jesignexpert.drafting"]._signer_commands(contract),
-            **self.env["jesignexpert.drafting"]._sending_defaults(company),
+            **drafting._document_defaults(contract),
+            "line_ids": drafting._signer_commands(contract),
+            **drafting._sending_defaults(contract.company_id),
         }
 
     @api.model_create_multi
