@@ -75,15 +75,20 @@ class JesignexpertDrafting(models.AbstractModel):
         ]
 
     @api.model
+    def _latest_attached_pdf(self, subject):
+        """The PDF last attached to ``subject`` (a contract, or an employee)."""
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", subject._name), ("res_id", "=", subject.id), ("mimetype", "=", "application/pdf")],
+            limit=1,
+            order="id desc",
+        )
+
+    @api.model
     def _document_defaults(self, contract):
         """The contract's title and document to sign, as first proposed: its
         own when it has a template, else its latest attached PDF, else one to
         upload."""
-        attached = self.env["ir.attachment"].search(
-            [("res_model", "=", "hr.contract"), ("res_id", "=", contract.id), ("mimetype", "=", "application/pdf")],
-            limit=1,
-            order="id desc",
-        )
+        attached = self._latest_attached_pdf(contract)
         source = "generated" if contract.jesignexpert_template_id else ("attachment" if attached else "upload")
         return {
             "title": (contract.name or "")[: jse.TITLE_MAX],

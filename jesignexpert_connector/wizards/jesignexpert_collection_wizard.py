@@ -133,7 +133,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
         """The wizard's values for a document about ``employee`` that no
         contract holds: a PDF attached to the employee, else one to upload;
         the employer's representative and the employee sign it."""
-        attached = self.env["ir.attachment"].search(self._attachment_domain(employee), limit=1, order="id desc")
+        attached = self.env["jesignexpert.drafting"]._latest_attached_pdf(employee)
         person = employee.sudo()  # its private e-mail is HR's; the user may read the employee (checked)
         signers = [
             self.env["jesignexpert.signature.slot"]._employer_signer(employee.company_id),
@@ -241,11 +241,6 @@ class JesignexpertCollectionWizard(models.TransientModel):
     def _compute_has_template(self):
         for wizard in self:
             wizard.has_template = bool(wizard.contract_id.jesignexpert_template_id)
-
-    @api.model
-    def _attachment_domain(self, subject):
-        """The PDFs attached to ``subject`` (a contract, or an employee)."""
-        return [("res_model", "=", subject._name), ("res_id", "=", subject.id), ("mimetype", "=", "application/pdf")]
 
     def _document_refused(self):
         return self.env._("The document to sign is the one Odoo prepares from the contract: it cannot be replaced.")
