@@ -196,6 +196,14 @@ class SandboxHandler(BaseHTTPRequestHandler):
             raise Reply(429, b'{"details": "too many requests"}', headers={"Retry-After": f"{retry:g}"})
         if mode == "403":
             raise _json(403, {"details": "tokens expired or revoked"})
+        if mode == "status":
+            status = fault["status"]
+            headers = {"Retry-After": f"{fault['retry_after']:g}"} if fault["retry_after"] is not None else {}
+            if status in (204, 304):
+                raise Reply(status, headers=headers)
+            raise Reply(
+                status, json.dumps({"details": fault["details"] or f"injected HTTP {status}"}).encode(), headers=headers
+            )
         if mode == "timeout":
             # Hang past the client's timeout, then carry the request out all
             # the same: the answer is lost, the effect is not.
@@ -274,6 +282,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ("POST", r"/_sandbox/clock", "ctl_clock"),
         ("POST", r"/_sandbox/faults", "ctl_faults"),
         ("DELETE", r"/_sandbox/faults", "ctl_faults_clear"),
+        ("GET", r"/_sandbox/dialect", "ctl_dialect_get"),
+        ("POST", r"/_sandbox/dialect", "ctl_dialect"),
+        ("DELETE", r"/_sandbox/dialect", "ctl_dialect_clear"),
         ("POST", r"/_sandbox/link/(?P<idr>\w+)/approve", "ctl_approve"),
         ("POST", r"/_sandbox/tokens/revoke", "ctl_revoke"),
     ]
@@ -296,30 +307,42 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------ API: linking --
 
-    def _check_signature(self, sc, idr, mac):
+    def _check_signature(self, sc, idr, mac, fresh=True):
+        """The HMAC of the call (and, when ``fresh``, that its ts is now)."""
         secret = self.store.secret_of(sc)
         ts = self.query.get("ts", "")
         if not ts.isdigit():
             raise SandboxError(400, "ts is missing")
-        if abs(int(time.time() * 1000) - int(ts)) > TS_TOLERANCE_MS:
+        if fresh and abs(int(time.time() * 1000) - int(ts)) > TS_TOLERANCE_MS:
             raise SandboxError(400, "ts is too far from the current time")
         if not re.fullmatch(r"[A-Za-z0-9]{30}", idr):
             raise SandboxError(400, "idRequest must be 30 characters from [A-Za-z0-9]")
         expected = hmac.new(secret.encode(), f"{sc}||{idr}||{ts}".encode(), sha256).hexdigest()
         if not hmac.compare_digest(expected, mac.lower()):
             raise SandboxError(400, "HMAC incorrect")
+        return ts
 
     def api_link_auth(self, sc, idr, mac):
-        self._check_signature(sc, idr, mac)
+        ts = self._check_signature(sc, idr, mac)
         data = self._json_body()
         success_url = data.get("success_url") or ""
         if not re.match(r"^https?://", success_url):
             raise SandboxError(400, "success_url is required")
-        self.store.open_link(sc, idr, success_url, data.get("callback_url"))
+        self.store.open_link(sc, idr, success_url, data.get("callback_url"), ts, mac.lower())
         return _json(200, {"url": f"{self._base()}/connect/{idr}"})
 
     def api_link_fetch(self, sc, idr, mac):
-        self._check_signature(sc, idr, mac)
+        """The tokens, to a fetch signed as the dialect says: anew ("fresh"),
+        with the start call's own ts and HMAC ("start"), or either ("any")."""
+        reading = self.store.dialect()["fetch_signature"]
+        ts = self._check_signature(sc, idr, mac, fresh=reading != "start")
+        link = self.store.link_request(idr)
+        if link and link["auth_ts"]:
+            start = hmac.compare_digest(link["auth_ts"], ts) & hmac.compare_digest(link["auth_mac"], mac.lower())
+            if reading == "start" and not start:
+                raise SandboxError(400, "HMAC incorrect: sign the fetch with the ts and HMAC of the start")
+            if reading == "fresh" and start:
+                raise SandboxError(400, "ts already used: sign the fetch anew")
         return _json(200, self.store.fetch_link(sc, idr))
 
     def _auth(self, sc):
@@ -570,8 +593,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return self.page_connect(idr, error="Choisissez un cabinet.")
         link = self.store.approve_link(idr, collaborator["id"], int(office))
         target = link["success_url"]
-        sep = "&" if "?" in target else "?"
-        return Reply(303, b"", "text/plain", {"Location": f"{target}{sep}{urlencode({'idRequest': idr})}"})
+        # Nothing public says that the platform appends idRequest: a dialect leaves it out.
+        if self.store.dialect()["return_id_request"]:
+            target += ("&" if "?" in target else "?") + urlencode({"idRequest": idr})
+        return Reply(303, b"", "text/plain", {"Location": target})
 
     def _collection_access(self, tid):
         row = self.store.txn_by_id(tid)
@@ -758,19 +783,41 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return _json(200, {"now": self.store.advance_clock(days)})
 
     def ctl_faults(self):
+        """The next API calls fail: ``mode`` (500, 429, 403, timeout,
+        corrupt_pdf, or "status" with any HTTP ``status`` and its
+        ``details``), ``count`` calls, those whose path holds ``path`` and,
+        with ``transaction``, those about that one transaction only."""
         data = self._json_body()
+        try:
+            count = int(data.get("count", 1))
+        except (TypeError, ValueError):
+            raise SandboxError(400, "count must be a positive integer") from None
         self.store.add_fault(
             str(data.get("mode")),
-            count=int(data.get("count", 1)),
+            count=count,
             path=data.get("path"),
             retry_after=data.get("retry_after"),
             seconds=data.get("seconds"),
+            status=data.get("status"),
+            transaction=data.get("transaction"),
+            details=data.get("details"),
         )
         return _json(200, {"ok": True})
 
     def ctl_faults_clear(self):
         self.store.clear_faults()
         return _json(200, {"ok": True})
+
+    def ctl_dialect_get(self):
+        return _json(200, self.store.dialect())
+
+    def ctl_dialect(self):
+        """Changes how the sandbox reads what the public material leaves open
+        (``return_id_request``, ``fetch_signature``; see store.DIALECT_DEFAULTS)."""
+        return _json(200, self.store.set_dialect(**self._json_body()))
+
+    def ctl_dialect_clear(self):
+        return _json(200, self.store.set_dialect(**dict.fromkeys(self.store.dialect())))
 
     def ctl_approve(self, idr):
         """Completes a link as if a person had logged in and chosen the cabinet."""

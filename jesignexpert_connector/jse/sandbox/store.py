@@ -8,6 +8,7 @@ forward, and the faults to inject into the next API calls.
 
 import hashlib
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -62,8 +63,27 @@ CREATE TABLE IF NOT EXISTS fault (
     id INTEGER PRIMARY KEY, mode TEXT NOT NULL, remaining INTEGER NOT NULL, path TEXT,
     retry_after REAL, seconds REAL);
 """
+# Columns added since a sandbox file was first made: added to an older file
+# when it is opened, so that its state still survives the upgrade.
+LATER_COLUMNS = (
+    ("fault", "status", "INTEGER"),  # the HTTP status of a "status" fault
+    ("fault", "details", "TEXT"),  # the details its answer gives
+    ("fault", "txn_id", "TEXT"),  # the one transaction it strikes, if any
+    ("link_request", "auth_ts", "TEXT"),  # the start's own signature: ts...
+    ("link_request", "auth_mac", "TEXT"),  # ... and HMAC
+)
 
-FAULT_MODES = ("500", "429", "timeout", "403", "corrupt_pdf")
+# "status" answers any HTTP status (``status``); the others are shortcuts of
+# the commonest faults.
+FAULT_MODES = ("500", "429", "timeout", "403", "corrupt_pdf", "status")
+# How the sandbox may differ from itself where the public material is silent
+# (see jse-api-facts.md): ``return_id_request`` (the browser comes back to
+# success_url with an idRequest parameter appended, or exactly as given) and
+# ``fetch_signature`` (the tokens' fetch is accepted signed anew, "fresh";
+# only with the start call's own ts and HMAC, "start"; or either, "any").
+DIALECT_DEFAULTS = {"return_id_request": True, "fetch_signature": "any"}
+FETCH_SIGNATURES = ("any", "fresh", "start")
+_TXN_IN_PATH = re.compile(r"/transaction/([^/]+)")
 
 
 class SandboxError(Exception):
@@ -84,11 +104,18 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._add_later_columns()
         self.seed(integrators or DEFAULT_INTEGRATORS, collaborators or DEFAULT_COLLABORATORS)
 
     def close(self):
         with self._lock:
             self._db.close()
+
+    def _add_later_columns(self):
+        with self.transaction():
+            for table, column, kind in LATER_COLUMNS:
+                if column not in {r["name"] for r in self._q(f"PRAGMA table_info({table})")}:
+                    self._q(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     # ---------------------------------------------------------- helpers --
 
@@ -152,6 +179,27 @@ class Store:
         with self.transaction():
             self._q("INSERT OR REPLACE INTO meta VALUES ('latency_ms', ?)", str(max(0, int(ms))))
 
+    def dialect(self):
+        """How this sandbox reads what the public material leaves open (see
+        DIALECT_DEFAULTS)."""
+        row = self._one("SELECT value FROM meta WHERE key = 'dialect'")
+        return DIALECT_DEFAULTS | (json.loads(row["value"]) if row else {})
+
+    def set_dialect(self, **changes):
+        """Changes some of the dialect's keys; ``None`` puts a key back to its default."""
+        unknown = set(changes) - set(DIALECT_DEFAULTS)
+        if unknown:
+            raise SandboxError(400, f"unknown dialect keys {sorted(unknown)}, use {sorted(DIALECT_DEFAULTS)}")
+        if "return_id_request" in changes and not isinstance(changes["return_id_request"], bool | None):
+            raise SandboxError(400, "return_id_request must be true or false")
+        if changes.get("fetch_signature", "any") not in (*FETCH_SIGNATURES, None):
+            raise SandboxError(400, f"fetch_signature must be one of {', '.join(FETCH_SIGNATURES)}")
+        with self.transaction():
+            dialect = self.dialect() | changes
+            dialect = {k: v for k, v in dialect.items() if v is not None and v != DIALECT_DEFAULTS[k]}
+            self._q("INSERT OR REPLACE INTO meta VALUES ('dialect', ?)", json.dumps(dialect))
+            return self.dialect()
+
     def set_option(self, tid, key, value):
         """A per-transaction twist of the platform: ``answer`` (fields that the
         API reports instead of the real ones, None removing a field) or
@@ -171,17 +219,32 @@ class Store:
 
     # ----------------------------------------------------------- faults --
 
-    def add_fault(self, mode, count=1, path=None, retry_after=None, seconds=None):
+    def add_fault(
+        self, mode, count=1, path=None, retry_after=None, seconds=None, status=None, transaction=None, details=None
+    ):
+        """The next ``count`` API calls whose path holds ``path`` (and that
+        are about ``transaction``, when given) fail as ``mode`` says; mode
+        "status" answers the HTTP ``status`` given, with ``details``."""
         if mode not in FAULT_MODES:
             raise SandboxError(400, f"unknown fault mode {mode!r}, use one of {', '.join(FAULT_MODES)}")
+        if mode == "status" and not (isinstance(status, int) and not isinstance(status, bool) and 200 <= status <= 599):
+            raise SandboxError(400, "a status fault needs an HTTP status between 200 and 599")
+        if not isinstance(count, int) or count < 1:
+            raise SandboxError(400, "count must be a positive integer")
+        if transaction is not None and not isinstance(transaction, str | int):
+            raise SandboxError(400, "transaction must be a transaction id")
         with self.transaction():
             self._q(
-                "INSERT INTO fault (mode, remaining, path, retry_after, seconds) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO fault (mode, remaining, path, retry_after, seconds, status, details, txn_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 mode,
-                int(count),
+                count,
                 path,
                 retry_after,
                 seconds,
+                status if mode == "status" else None,
+                details,
+                None if transaction is None else str(transaction),
             )
 
     def clear_faults(self):
@@ -190,9 +253,12 @@ class Store:
 
     def take_fault(self, path, download=False):
         """The fault that the API call on ``path`` must suffer, if any."""
+        about = _TXN_IN_PATH.search(path)
         with self.transaction():
             for row in self._q("SELECT * FROM fault WHERE remaining > 0 ORDER BY id").fetchall():
                 if row["path"] and row["path"] not in path:
+                    continue
+                if row["txn_id"] is not None and (not about or about[1] != row["txn_id"]):
                     continue
                 if row["mode"] == "corrupt_pdf" and not download:
                     continue
@@ -209,18 +275,21 @@ class Store:
             raise SandboxError(400, f"unknown editor {shortcut!r}")
         return row["secret"]
 
-    def open_link(self, shortcut, id_request, success_url, callback_url):
+    def open_link(self, shortcut, id_request, success_url, callback_url, auth_ts=None, auth_mac=None):
+        """A linking attempt, with the signature (ts, HMAC) that started it."""
         with self.transaction():
             if self._one("SELECT 1 FROM link_request WHERE id_request = ?", id_request):
                 raise SandboxError(400, "idRequest already used")
             self._q(
-                "INSERT INTO link_request (id_request, shortcut, success_url, callback_url, created_ms) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO link_request (id_request, shortcut, success_url, callback_url, created_ms, auth_ts, "
+                "auth_mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 id_request,
                 shortcut,
                 success_url,
                 callback_url,
                 self.now(),
+                auth_ts,
+                auth_mac,
             )
 
     def link_request(self, id_request):
