@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..jse import client as jse
-from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
+from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -71,6 +71,10 @@ class JesignexpertCollection(models.Model):
     fetch_error = fields.Char("Last fetch problem", readonly=True)
     fetch_attempts = fields.Integer("Failed fetches", readonly=True, copy=False)
     next_fetch_on = fields.Datetime("Next fetch attempt", readonly=True, copy=False)
+    # The initiator is told once that the signed document does not come home,
+    # not again each time an attempt fails or the activity is marked done.
+    fetch_reminded = fields.Boolean("Initiator told of the fetch problem", readonly=True, copy=False)
+    fetch_activity_id = fields.Many2one("mail.activity", "Fetch problem activity", readonly=True, copy=False)
     cabinet_warning = fields.Char("Cabinet warning", compute="_compute_cabinet_warning")
     signed_document = fields.Binary("Signed PDF", related="signed_attachment_id.datas")
     signed_filename = fields.Char(related="signed_attachment_id.name", string="Signed PDF name")
@@ -237,26 +241,59 @@ class JesignexpertCollection(models.Model):
     # ---------------------------------------------------- signed document --
 
     def _fetch(self, client):
-        """Fetches the signed document; a failure is kept on the collection,
-        which is tried again later (see _fetch_due).  Returns the rate limit
-        error, if jesignexpert.com asked to wait."""
+        """Fetches the signed document.  Whatever goes wrong with this one
+        document (a refusal, a 409 or a 410, an answer Odoo cannot read, an
+        unexpected error) is kept on the collection, which is tried again
+        after a growing wait (see _fetch_due): it never stops the cabinet's
+        other documents, nor the run.  Returns the rate limit error, if
+        jesignexpert.com asked to wait (the whole cabinet then waits)."""
         try:
             with self.env.cr.savepoint():
                 self._fetch_signed(client)
-        except (jse.JseTransientError, jse.JseResponseError, jse.JseNotFound, jse.JseRateLimited) as error:
-            attempts = self.fetch_attempts + 1
-            wait = self.env["jesignexpert.sync"]._retry_wait(attempts)
-            if isinstance(error, jse.JseRateLimited):
-                wait = timedelta(seconds=error.retry_after)  # as long as jesignexpert.com asked
-            self.sudo().write(
-                {
-                    "fetch_error": self.env["jesignexpert.api"]._error_message(error)[:300],
-                    "fetch_attempts": attempts,
-                    "next_fetch_on": fields.Datetime.now() + wait,
-                }
-            )
+        except CONCURRENT_UPDATE:
+            raise  # another run wrote meanwhile: the caller reads it again (see _take_news)
+        except jse.JseError as error:
+            _logger.info("jesignexpert.com collection %s: signed document not fetched: %s", self.id, error)
+            self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)
             return error if isinstance(error, jse.JseRateLimited) else None
+        except Exception as error:
+            _logger.exception("jesignexpert.com collection %s: the signed document could not be taken home", self.id)
+            self._fetch_failed(
+                self.env._(
+                    "Unexpected error while taking the signed document home (%s): Odoo tries again later.",
+                    error.__class__.__name__,
+                )
+            )
         return None
+
+    def _fetch_failed(self, message, error=None):
+        """Keeps a failed fetch on the collection: the problem shown, the next
+        attempt after a growing wait, the initiator told when it lasts."""
+        attempts = self.fetch_attempts + 1
+        wait = self.env["jesignexpert.sync"]._retry_wait(attempts)
+        if isinstance(error, jse.JseRateLimited):
+            wait = timedelta(seconds=error.retry_after)  # as long as jesignexpert.com asked
+        self.sudo().write(
+            {
+                "fetch_error": message[:300],
+                "fetch_attempts": attempts,
+                "next_fetch_on": fields.Datetime.now() + wait,
+            }
+        )
+        if attempts >= FETCH_REMIND_ATTEMPTS:
+            self._remind_fetch()
+
+    def _remind_fetch(self):
+        """An activity for the initiator: the signed document does not come
+        home.  Once per collection, until its document is fetched."""
+        for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
+            activity = collection.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collection.initiator_id.id,
+                summary=self.env._("Signed document not fetched yet"),
+                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
+            )
+            collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
 
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, reads the PDF (only an
@@ -294,6 +331,7 @@ class JesignexpertCollection(models.Model):
                 "res_id": subject.id,
             }
         )
+        reminder = self.sudo().fetch_activity_id
         self.sudo().write(
             {
                 "signed_attachment_id": signed.id,
@@ -303,8 +341,12 @@ class JesignexpertCollection(models.Model):
                 "fetch_error": False,
                 "fetch_attempts": 0,
                 "next_fetch_on": False,
+                "fetch_reminded": False,
+                "fetch_activity_id": False,
             }
         )
+        if reminder.exists() and reminder.active:  # still open: done now
+            reminder.action_feedback(feedback=self.env._("The signed document came home."))
         body = self.env._(
             "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=download.sha256
         )

@@ -43,6 +43,8 @@ CRON_BATCHES_PER_RUN = 10
 SHARE_OF_CRON_LIMIT = 0.5
 # A signed document that could not be fetched is tried again after a growing wait.
 FETCH_RETRY_MINUTES = (5, 15, 60, 240, 720)
+# After this many failed attempts in a row (more than an hour), the initiator is told.
+FETCH_REMIND_ATTEMPTS = 4
 
 
 def try_lock(record):
@@ -314,8 +316,12 @@ class JesignexpertSync(models.AbstractModel):
                             report.remaining += len(collections) - n
                             break
                         report.done += 1
-                        with self.env.cr.savepoint():
-                            rate_limited = try_lock(collection) and collection._fetch(client)
+                        try:
+                            with self.env.cr.savepoint():
+                                rate_limited = try_lock(collection) and collection._fetch(client)
+                        except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
+                            _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
+                            rate_limited = None
                         self._commit()
                         if rate_limited:  # the cabinet's other documents wait as well
                             break
@@ -323,7 +329,7 @@ class JesignexpertSync(models.AbstractModel):
     @api.model
     def _remind_unfetched(self):
         """A signed document still not fetched after 3 days (jesignexpert.com
-        keeps it a month) raises an activity for the initiator."""
+        keeps it a month) raises an activity for the initiator, once."""
         late = (
             self.env["jesignexpert.collection"]
             .sudo()
@@ -332,17 +338,11 @@ class JesignexpertSync(models.AbstractModel):
                     ("state", "=", "signed"),
                     ("signed_attachment_id", "=", False),
                     ("completed_on", "<", fields.Datetime.now() - timedelta(days=3)),
-                    ("activity_ids", "=", False),
+                    ("fetch_reminded", "=", False),
                 ]
             )
         )
-        for collection in late:
-            collection.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=collection.initiator_id.id,
-                summary=self.env._("Signed document not fetched yet"),
-                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
-            )
+        late._remind_fetch()
 
     @api.model
     def _retry_wait(self, attempts):

@@ -21,3 +21,4 @@ from . import test_contract_followup
 from . import test_cdd_deadline
 from . import test_bulk_sending
 from . import test_bulk_sending_concurrency
+from . import test_way_back
