@@ -52,7 +52,7 @@ def link_tokens(env, url, email="jean.doe@cabinet-exemple.fr", office="Cabinet D
         link = client.start_link("http://127.0.0.1/jesignexpert/linked")
         approval = {"email": email, "office": office}
         sandbox_control(url, "POST", f"/_sandbox/link/{link.id_request}/approve", json=approval)
-        return client.fetch_link(link.id_request)
+        return client.fetch_link(link.id_request, link.ts, link.signature)
 
 
 def sent_transaction(client, title, name, email, pdf=None):

@@ -422,3 +422,92 @@ def test_the_integrator_credentials_can_be_checked_without_a_user(sandbox):
 
 def test_the_preproduction_host_is_the_one_public_integrations_use():
     assert jse.ENVIRONMENTS["preproduction"] == "https://ecma-preprod.reeliant.net"
+
+
+# ------------------------------------------------- what the facts leave open --
+
+
+def test_status_names_are_read_whatever_their_case():
+    client, _session = answering(
+        {
+            "items": [
+                {"id": "t1", "status": "SIGNED", "updatedAt": 1, "signatories": [{"level": 1, "status": "Signed"}]},
+                {"id": "t2", "status": " Sent ", "updatedAt": 2, "signatories": [{"level": 1, "status": "INVITED"}]},
+            ],
+            "hasMore": False,
+        }
+    )
+    signed, sent = client.list_changes(0).transactions
+    assert (signed.status, signed.signatories[0].status, signed.problems) == ("signed", "signed", ())
+    assert (sent.status, sent.signatories[0].status, sent.problems) == ("sent", "invited", ())
+    assert signed.reported_status == "SIGNED", "what the platform said is kept"
+
+
+def test_ids_are_kept_as_the_platform_gives_them():
+    client, _session = answering(
+        {"items": [{"id": "00123", "status": "sent"}, {"id": 124, "status": "sent"}], "hasMore": False},
+        {"id": "000457"},
+    )
+    assert [t.id for t in client.list_changes(0).transactions] == ["00123", "124"]
+    assert client.create_transaction("T", "", "S", "O") == "000457", "never turned into a number and back"
+
+
+def test_a_transaction_id_that_is_not_one_is_refused():
+    client, _session = answering({"id": True})
+    with pytest.raises(jse.JseResponseError):
+        client.create_transaction("T", "", "S", "O")
+
+
+def test_the_start_signature_is_kept_and_never_shown(make_client):
+    request = make_client().start_link("http://127.0.0.1:9/back")
+    assert request.ts and len(request.signature) == 64
+    assert request.signature == jse.link_signature(SHORTCUT, SECRET, request.id_request, request.ts)
+    assert request.signature not in repr(request)
+
+
+def approve(ctl, request):
+    body = {"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"}
+    ctl("POST", f"/_sandbox/link/{request.id_request}/approve", json=body)
+
+
+@pytest.mark.parametrize("reading", ["start", "fresh", "any"])
+def test_the_tokens_fetch_links_whichever_signature_the_platform_wants(make_client, ctl, reading, caplog):
+    ctl("POST", "/_sandbox/dialect", json={"fetch_signature": reading})
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    approve(ctl, request)
+    with caplog.at_level(logging.DEBUG, logger="jse.client"):
+        tokens = client.fetch_link(request.id_request, request.ts, request.signature)
+    assert tokens.office_name == "Cabinet Dupont Expertise"
+    asked_again = "asking with the start's signature" in caplog.text
+    assert asked_again == (reading == "start"), "asked a second time only when the first was refused"
+    assert request.signature not in caplog.text and SECRET not in caplog.text
+
+
+def test_without_the_start_signature_a_platform_that_wants_it_refuses(make_client, ctl):
+    ctl("POST", "/_sandbox/dialect", json={"fetch_signature": "start"})
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    approve(ctl, request)
+    with pytest.raises(jse.JseRequestRefused) as caught:
+        client.fetch_link(request.id_request)
+    assert "HMAC incorrect" in caught.value.details
+    assert client.fetch_link(request.id_request, request.ts, request.signature).user_token, "nothing was used up"
+
+
+def test_a_fetch_refused_both_ways_says_why(make_client, ctl):
+    ctl("POST", "/_sandbox/dialect", json={"fetch_signature": "start"})
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    approve(ctl, request)
+    with pytest.raises(jse.JseRequestRefused):
+        client.fetch_link(request.id_request, request.ts, "0" * 64)
+
+
+def test_an_expired_login_is_not_asked_twice(make_client, ctl):
+    ctl("DELETE", "/_sandbox/calls")
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    with pytest.raises(jse.JseLinkExpired):
+        client.fetch_link(request.id_request, request.ts, request.signature)  # nobody logged in
+    assert ctl("GET", "/_sandbox/calls")["api_link_fetch"] == 1

@@ -39,6 +39,45 @@ def test_a_person_logs_in_picks_a_cabinet_and_goes_back(make_client):
     assert linked.validate_check()
 
 
+def test_the_return_address_may_come_back_exactly_as_given(make_client, ctl):
+    ctl("POST", "/_sandbox/dialect", json={"return_id_request": False})
+    request = make_client().start_link("http://127.0.0.1:9/jesignexpert/linked?state=1.abc")
+    back = browse_link(request.url)
+    assert back.headers["Location"] == "http://127.0.0.1:9/jesignexpert/linked?state=1.abc"
+    assert ctl("DELETE", "/_sandbox/dialect") == {"return_id_request": True, "fetch_signature": "any"}
+
+
+def fetch_signed(sandbox, request, ts, mac):
+    path = f"/editor/{SHORTCUT}/token/officeAndUser/fetch/{request.id_request}/{mac}"
+    return requests.get(sandbox.url + path, params={"ts": ts}, timeout=10)
+
+
+@pytest.mark.parametrize("reading, fresh_ok", [("start", False), ("fresh", True)])
+def test_the_tokens_fetch_is_accepted_signed_one_way_only(sandbox, make_client, ctl, reading, fresh_ok):
+    ctl("POST", "/_sandbox/dialect", json={"fetch_signature": reading})
+    client = make_client()
+    request = client.start_link("http://127.0.0.1:9/back")
+    ctl(
+        "POST",
+        f"/_sandbox/link/{request.id_request}/approve",
+        json={"email": "jean.doe@cabinet-exemple.fr", "office": "Cabinet Dupont Expertise"},
+    )
+    ts = request.ts + 1
+    fresh = (ts, jse.link_signature(SHORTCUT, "sandbox-secret", request.id_request, ts))
+    start = (request.ts, request.signature)
+    refused, accepted = (start, fresh) if fresh_ok else (fresh, start)
+    answer = fetch_signed(sandbox, request, *refused)
+    assert answer.status_code == 400 and answer.json()["details"]
+    assert fetch_signed(sandbox, request, *accepted).status_code == 200, "the refusal used nothing up"
+
+
+@pytest.mark.parametrize("change", [{"fetch_signature": "later"}, {"return_id_request": "no"}, {"colour": "blue"}])
+def test_a_dialect_that_makes_no_sense_is_refused(ctl, change):
+    with pytest.raises(requests.HTTPError) as caught:
+        ctl("POST", "/_sandbox/dialect", json=change)
+    assert caught.value.response.status_code == 400
+
+
 def test_wrong_password_stays_on_the_login_page(make_client):
     request = make_client().start_link("http://127.0.0.1:9/back")
     page = requests.post(

@@ -14,7 +14,9 @@ _logger = logging.getLogger(__name__)
 class JesignexpertController(http.Controller):
     @http.route(RETURN_ROUTE, type="http", auth="user", methods=["GET"], website=False)
     def link_return(self, state="", idRequest="", **_kwargs):
-        """Where jesignexpert.com sends the browser back after the login."""
+        """Where jesignexpert.com sends the browser back after the login: to
+        the address we gave, whose ``state`` names the attempt; an
+        ``idRequest`` appended, if any, must match it."""
         try:
             return_url = request.env["jesignexpert.link.request"]._complete(state, idRequest)
         except (UserError, AccessError) as error:

@@ -169,10 +169,14 @@ class JseUnreadableDocument(JseResponseError):
 
 @dataclass(frozen=True)
 class LinkRequest:
-    """A linking attempt: its ``id_request`` and the page to send the browser to."""
+    """A linking attempt: its ``id_request``, the page to send the browser
+    to, and the signature of the call that started it (``ts``, ``signature``:
+    the tokens' fetch may have to be signed with them, see ``fetch_link``)."""
 
     id_request: str
     url: str
+    ts: int = 0
+    signature: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,14 @@ def _text(value):
     return value if isinstance(value, str) else ""
 
 
+def _status(reported, known):
+    """The known status that ``reported`` names, else None.  ASSUMED: the
+    case of status names is not public ("signed", "SIGNED" and "Signed" are
+    one status), nor are surrounding spaces meaningful."""
+    status = reported.strip().lower()
+    return status if status in known else None
+
+
 @dataclass(frozen=True)
 class Signatory:
     """A signer as jesignexpert.com reports it.  ``status`` is one of
@@ -259,7 +271,7 @@ class Signatory:
             level=level if isinstance(level, int) and not isinstance(level, bool) else 0,
             name=_text(data.get("name")),
             email=_text(data.get("email")),
-            status=reported if reported in SIGNATORY_STATUSES else None,
+            status=_status(reported, SIGNATORY_STATUSES),
             phone=_text(data.get("phone")),
             signed_at=_ms(data.get("signedAt")),
             refused_at=_ms(data.get("refusedAt")),
@@ -296,7 +308,7 @@ class Transaction:
         problems = []
         if not reported:
             problems.append(Problem("no_status"))
-        elif reported not in TRANSACTION_STATUSES:
+        elif not _status(reported, TRANSACTION_STATUSES):
             problems.append(Problem("unknown_status", reported))
         raw_signatories = data.get("signatories")
         if not isinstance(raw_signatories, list):
@@ -311,8 +323,11 @@ class Transaction:
         )
         documents = data.get("documents")
         return cls(
-            id=str(data["id"]),
-            status=reported if reported in TRANSACTION_STATUSES else None,
+            # ASSUMED: the format of ids is not public.  An id is kept as the
+            # text the platform gives ("00123" stays "00123") and compared as
+            # such; a number is only written out, never parsed with int().
+            id=data["id"] if isinstance(data["id"], str) else str(data["id"]),
+            status=_status(reported, TRANSACTION_STATUSES),
             url=_text(data.get("url")),
             title=_text(data.get("object")),
             updated_at=_ms(data.get("updatedAt")),
@@ -561,36 +576,66 @@ class JseClient:
 
     # ------------------------------------------------------------ linking --
 
-    def _signed_path(self, action, id_request):
-        ts = int(time.time() * 1000)
+    def _signature(self, id_request):
+        """A new signature of a linking call: (ts, HMAC) (KNOWN)."""
         if not self._secret:
             raise JseValidationError("required", "secret", "the integrator secret is required to link an account")
-        mac = link_signature(self.shortcut, self._secret, id_request, ts)
+        ts = int(time.time() * 1000)
+        return ts, link_signature(self.shortcut, self._secret, id_request, ts)
+
+    def _signed_path(self, action, id_request, ts, mac):
         return f"/editor/{self.shortcut}/token/officeAndUser/{action}/{id_request}/{mac}", {"ts": ts}
 
     def start_link(self, success_url, callback_url=None, id_request=None):
-        """KNOWN: asks for the page where a person logs in and picks a cabinet."""
+        """KNOWN: asks for the page where a person logs in and picks a cabinet.
+
+        Nothing public says that the browser comes back to ``success_url``
+        with anything appended (an ``idRequest`` parameter, say): ASSUMED
+        nothing, so ``success_url`` must itself say which attempt it ends."""
         id_request = id_request or new_id_request()
-        path, params = self._signed_path("auth", id_request)
+        ts, mac = self._signature(id_request)
+        path, params = self._signed_path("auth", id_request, ts, mac)
         body = {"success_url": success_url, "callback_url": callback_url or success_url}
         data = self._call("POST", path, "link.auth", params=params, json=body, auth=False)
         url = (data or {}).get("url")
         if not url or not re.match(r"^https?://", url):
             raise JseResponseError("jesignexpert.com sent no login page", endpoint="link.auth")
-        return LinkRequest(id_request=id_request, url=url)
+        return LinkRequest(id_request=id_request, url=url, ts=ts, signature=mac)
 
-    def fetch_link(self, id_request):
+    def fetch_link(self, id_request, start_ts=None, start_signature=None):
         """KNOWN: the tokens of the cabinet and of the collaborator just linked.
 
         ASSUMED: the method is GET.  A 404 means the login session expired.
+
+        ASSUMED, both ways: how the fetch is signed.  The facts say that a
+        linking call carries the current time, so it is first signed anew;
+        an independent public client signs it with the start call's own
+        ``ts`` and HMAC instead.  When the platform refuses the first for its
+        signature or its time (ASSUMED: a 400, or a 401/403, since this call
+        carries no token), it is asked once more with the start's
+        (``start_ts``, ``start_signature``), when given.
         """
-        path, params = self._signed_path("fetch", id_request)
-        try:
-            data = self._call("GET", path, "link.fetch", params=params, auth=False, idempotent=True)
-        except JseNotFound:
-            raise JseLinkExpired(
-                "the jesignexpert.com login expired: start the link again", 404, "link.fetch"
-            ) from None
+        readings = [self._signature(id_request)]
+        if start_ts and start_signature:
+            readings.append((int(start_ts), start_signature))
+        for attempt, (ts, mac) in enumerate(readings, start=1):
+            path, params = self._signed_path("fetch", id_request, ts, mac)
+            try:
+                data = self._call("GET", path, "link.fetch", params=params, auth=False, idempotent=True)
+            except JseNotFound:
+                raise JseLinkExpired(
+                    "the jesignexpert.com login expired: start the link again", 404, "link.fetch"
+                ) from None
+            except (JseRequestRefused, JseAuthError) as error:
+                if attempt == len(readings):
+                    raise
+                _logger.info(
+                    "jesignexpert.com refused the tokens' fetch signed anew (HTTP %s): asking with the start's "
+                    "signature",
+                    error.status,
+                )
+                continue
+            break
         try:
             return LinkResult(
                 office_token=data["office"]["token"],
@@ -634,9 +679,10 @@ class JseClient:
             "isHandwrittenSignatureActive": bool(handwritten),
         }
         data = self._call("POST", self._tx(), "transaction.create", json=body)
-        if not isinstance(data, dict) or not data.get("id"):
+        tid = data.get("id") if isinstance(data, dict) else None
+        if isinstance(tid, bool) or not isinstance(tid, str | int) or tid == "":
             raise JseResponseError("jesignexpert.com sent no transaction id", endpoint="transaction.create")
-        return str(data["id"])
+        return tid if isinstance(tid, str) else str(tid)  # ASSUMED format: see Transaction.from_json
 
     def upload_file(self, transaction_id, order, content, filename, sign_fields):
         """KNOWN: uploads a PDF (multipart ``file``) with its ``SignFields``."""
@@ -895,13 +941,13 @@ class JseClient:
         details = _details_of(response)
         if status == 400:
             return JseRequestRefused(details or "no details given", status, endpoint)
-        if status in (401, 403):
+        if status in (401, 403):  # KNOWN: 403; ASSUMED: 401 means the same
             return JseAuthError(
                 "the jesignexpert.com access is expired or revoked: link the account again", status, endpoint
             )
         if status == 404:
             return JseNotFound(f"not found on jesignexpert.com ({endpoint})", status, endpoint)
-        if status == 429:
+        if status == 429:  # ASSUMED: rate limiting, with Retry-After
             return JseRateLimited(_retry_after(response.headers.get("Retry-After")), endpoint)
         if status >= 500:
             return JseTransientError(f"jesignexpert.com failed with HTTP {status} ({endpoint})", status, endpoint)
@@ -914,6 +960,7 @@ def _details_of(response):
         body = response.json()
     except ValueError:
         return ""
+    # KNOWN: ``details`` (with a wrong HMAC); ASSUMED: ``message`` elsewhere.
     details = body.get("details") or body.get("message") or "" if isinstance(body, dict) else ""
     if isinstance(details, list):
         details = "; ".join(str(d) for d in details)

@@ -37,6 +37,10 @@ class JesignexpertLinkRequest(models.Model):
         [("firm", "Link the company's cabinet"), ("user", "Link the collaborator's access")], required=True
     )
     return_url = fields.Char("Return address", readonly=True)
+    # The signature of the call that started the attempt: the tokens' fetch
+    # may have to carry it (see JseClient.fetch_link).  Never shown, never logged.
+    start_ts = fields.Char("Start time stamp", readonly=True, copy=False, groups="base.group_system")
+    start_signature = fields.Char("Start signature", readonly=True, copy=False, groups="base.group_system")
     state = fields.Selection([("pending", "Pending"), ("done", "Done")], default="pending", required=True)
 
     @api.model
@@ -60,22 +64,27 @@ class JesignexpertLinkRequest(models.Model):
                 link = client.start_link(success_url, success_url, id_request=request.id_request)
         except jse.JseError as error:
             raise api_model._user_error(error) from None
+        request.write({"start_ts": str(link.ts), "start_signature": link.signature})
         return link.url
 
     @api.model
-    def _complete(self, state, id_request):
+    def _complete(self, state, id_request=""):
         """The browser came back: checks that this very user started this very
         attempt minutes ago, then fetches and stores the tokens.  Returns the
-        URL to go back to; raises UserError (and changes nothing) otherwise."""
+        URL to go back to; raises UserError (and changes nothing) otherwise.
+
+        Our own ``state`` names the attempt: nothing public says that
+        jesignexpert.com appends an ``idRequest`` to the return address.  When
+        one is appended, it must be this attempt's."""
         _ = self.env._
         match = STATE_RE.fullmatch(state or "")
         request = self.sudo().browse(int(match[1])).exists() if match else self.sudo()
         nonce = match[2] if match else ""
+        appended = str(id_request or "")
         # Compare every secret in constant time, whatever the record (as
         # bytes: whatever the browser sent, even what is not ASCII).
-        valid = hmac.compare_digest((request.nonce or "").encode(), nonce.encode()) & hmac.compare_digest(
-            (request.id_request or "").encode(), str(id_request or "").encode()
-        )
+        same_id = hmac.compare_digest((request.id_request or "").encode(), appended.encode())
+        valid = hmac.compare_digest((request.nonce or "").encode(), nonce.encode()) & (same_id | (not appended))
         if not request or not valid:
             raise UserError(_("This link is not valid: start again from Odoo."))
         if request.user_id != self.env.user:
@@ -89,14 +98,14 @@ class JesignexpertLinkRequest(models.Model):
         api_model = self.env["jesignexpert.api"]
         try:
             with api_model._client() as client:
-                tokens = client.fetch_link(request.id_request)
+                tokens = client.fetch_link(request.id_request, request.start_ts, request.start_signature)
         except jse.JseError as error:
             raise api_model._user_error(error) from None
         if request.purpose == "firm":
             firm_model._link_company(request.company_id, tokens, self.env.user)
         else:
             firm_model._active_firm(request.company_id)._link_user(tokens, self.env.user)
-        request.state = "done"
+        request.write({"state": "done", "start_ts": False, "start_signature": False})
         return request.return_url
 
     @api.model

@@ -61,6 +61,48 @@ class TestLinkFlow(SandboxHttpCase):
         self.assertFalse(firm.access_ids.expired)
         self.assertIn("Connection OK", firm._check_connection()[1])
 
+    def dialect(self, **changes):
+        """How the sandbox reads what the public material leaves open, for this test."""
+        self.sandbox_call("POST", "/_sandbox/dialect", json=changes)
+        self.addCleanup(self.sandbox_call, "DELETE", "/_sandbox/dialect")
+
+    def current_firm(self):
+        return self.Firm.search([("company_id", "=", self.company.id)])
+
+    def test_link_when_jesignexpert_appends_nothing_to_the_return_address(self):
+        """Nothing public says that jesignexpert.com appends an idRequest to
+        success_url: the browser back at the address exactly as Odoo gave it
+        links all the same."""
+        self.dialect(return_id_request=False)
+        back = self.log_in_on_jesignexpert(self.start())
+        self.assertNotIn("idRequest", back)
+        landing = self.url_open(back)
+        self.assertEqual(landing.status_code, 200)
+        self.assertTrue(landing.url.endswith("/odoo/action-jesignexpert_connector.jesignexpert_firm_action"))
+        self.assertEqual((self.current_firm().name, self.current_firm().state), ("Cabinet Dupont Expertise", "linked"))
+
+    def test_a_wrong_idRequest_appended_is_refused_the_genuine_return_links(self):
+        self.dialect(return_id_request=False)
+        back = self.log_in_on_jesignexpert(self.start())
+        self.assert_refused(f"{back}&idRequest={'A' * 30}", "This link is not valid")
+        self.assert_refused(f"{back}&idRequest=%C3%A9", "This link is not valid")
+        self.assertEqual(self.url_open(back).status_code, 200)
+        self.assertEqual(self.current_firm().name, "Cabinet Dupont Expertise")
+
+    def test_either_signature_of_the_tokens_fetch_links(self):
+        """jesignexpert.com may want the tokens' fetch signed anew, or with the
+        start call's own ts and HMAC: either way the cabinet is linked."""
+        for reading, office in (("start", "Cabinet Dupont Expertise"), ("fresh", "Cabinet Editeur Oppus 1")):
+            with self.subTest(reading=reading):
+                self.dialect(fetch_signature=reading)
+                back = self.log_in_on_jesignexpert(self.start(), office=office)
+                request = self.env["jesignexpert.link.request"].search([], limit=1)
+                self.assertTrue(request.start_signature, "the start's signature is kept for the fetch")
+                self.assertEqual(self.url_open(back).status_code, 200)
+                self.assertEqual(self.current_firm().name, office)
+                request.invalidate_recordset()
+                self.assertEqual((request.state, request.start_signature), ("done", False), "then forgotten")
+
     def test_relink_keeps_the_history(self):
         first = self.link_firm()
         self.url_open(self.log_in_on_jesignexpert(self.start(), office="Cabinet Editeur Oppus 1"))
