@@ -28,6 +28,16 @@ def _names(contract):
     return first, last
 
 
+def _private(contract, name):
+    """A private field of the employee (``hr.group_hr_user``'s), only for a
+    reader who may read it themselves: for anyone else the document shows
+    the variable's label, as for a missing value."""
+    employee = contract.employee_id
+    if not employee or not employee._fields[name].is_accessible(contract.env) or not employee.has_access("read"):
+        return None
+    return employee.sudo()[name]
+
+
 def _address(street, street2, zip_code, city):
     return ", ".join(p for p in (street, street2, " ".join(p for p in (zip_code, city) if p)) if p)
 
@@ -38,8 +48,8 @@ def _company_address(contract):
 
 
 def _employee_address(contract):
-    e = contract.employee_id.sudo()
-    return _address(e.private_street, e.private_street2, e.private_zip, e.private_city)
+    parts = [_private(contract, name) for name in ("private_street", "private_street2", "private_zip", "private_city")]
+    return _address(*parts)
 
 
 def _date(contract, value):
@@ -113,7 +123,7 @@ VARIABLES = (
         "employee_civility",
         "Employee's civility",
         "Civilité du salarié",
-        lambda c: {"male": "M.", "female": "Mme"}.get(c.employee_id.sudo().gender, ""),
+        lambda c: {"male": "M.", "female": "Mme"}.get(_private(c, "gender"), ""),
     ),
     Variable("employee_firstname", "Employee's first name", "Prénom du salarié", lambda c: _names(c)[0]),
     Variable("employee_lastname", "Employee's last name", "Nom du salarié", lambda c: _names(c)[1]),
@@ -122,19 +132,19 @@ VARIABLES = (
         "employee_birthday",
         "Employee's date of birth",
         "Date de naissance du salarié",
-        lambda c: _date(c, c.employee_id.sudo().birthday),
+        lambda c: _date(c, _private(c, "birthday")),
     ),
     Variable(
         "employee_birthplace",
         "Employee's place of birth",
         "Lieu de naissance du salarié",
-        lambda c: c.employee_id.sudo().place_of_birth,
+        lambda c: _private(c, "place_of_birth"),
     ),
     Variable(
         "employee_nationality",
         "Employee's nationality",
         "Nationalité du salarié",
-        lambda c: c.employee_id.sudo().country_id.name,
+        lambda c: (_private(c, "country_id") or c.env["res.country"]).name,
     ),
     Variable("employee_job", "Job position", "Poste du salarié", lambda c: c.job_id.name),
     Variable("contract_start", "Contract start date", "Date de début du contrat", lambda c: _date(c, c.date_start)),

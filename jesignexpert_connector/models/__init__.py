@@ -1,3 +1,4 @@
+from . import jesignexpert_guarded_mixin
 from . import jesignexpert_api
 from . import jesignexpert_firm
 from . import jesignexpert_access

@@ -12,12 +12,21 @@ SLOT_MARK = "JSESLOT{order}{corner}"
 
 
 class HrContract(models.Model):
-    _inherit = "hr.contract"
+    _name = "hr.contract"
+    _inherit = ["hr.contract", "jesignexpert.guarded.mixin"]
+    # The contract's own clause (a copy Odoo makes), and what Odoo computes of its signature.
+    _jesignexpert_odoo_sets = (
+        "jesignexpert_clause_id",
+        "jesignexpert_signature_state",
+        "jesignexpert_employer_unsigned",
+        "jesignexpert_is_cdd",
+    )
 
     jesignexpert_template_id = fields.Many2one(
         "jesignexpert.document.template",
         "Document template",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        check_company=True,
     )
     jesignexpert_clause_id = fields.Many2one("jesignexpert.signature.clause", "Signature clause", copy=False)
     jesignexpert_start_time = fields.Float("Start time", help="Time the contract starts on its first day.")
@@ -39,6 +48,11 @@ class HrContract(models.Model):
     jesignexpert_signed_filename = fields.Char(
         "Signed document name", compute="_compute_jesignexpert_signed", compute_sudo=True
     )
+
+    @api.constrains("company_id", "jesignexpert_template_id")
+    def _check_jesignexpert_template_company(self):
+        """A template of another company is never used (a shared one is)."""
+        self._check_company(["jesignexpert_template_id"])
 
     @api.depends("jesignexpert_collection_ids.signed_attachment_id")
     @api.depends_context("bin_size")
@@ -70,6 +84,7 @@ class HrContract(models.Model):
         "jesignexpert_start_time",
         "jesignexpert_increase_reason",
     )
+    @api.depends_context("uid")  # the employee's private details, for those who may read them
     def _compute_jesignexpert_document(self):
         for contract in self:
             contract.jesignexpert_document = (
@@ -120,7 +135,9 @@ class HrContract(models.Model):
 
     def action_jesignexpert_edit_clause(self):
         self.ensure_one()
-        self.check_access("read")  # before the clause's copy is made as superuser
+        # Changing the contract's clause changes the contract: the right to
+        # write it, before the clause's copy is made as superuser.
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Signature clause"),

@@ -14,7 +14,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from .. import labour_law
+from .. import boolean_search, labour_law
 from ..jse import client as jse
 
 # The signature state of a contract: its latest collection's, or "to send".
@@ -190,13 +190,13 @@ class HrContract(models.Model):
         return self.env._("None between the hiring and the deadline.")
 
     def _search_jesignexpert_cdd_at_risk(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        candidates = self.search(
-            [("jesignexpert_is_cdd", "=", True), ("state", "in", ("draft", "open")), ("date_start", "!=", False)]
-        )
-        at_risk = candidates.filtered("jesignexpert_cdd_at_risk")
-        return [("id", "in" if (operator == "=") == value else "not in", at_risk.ids)]
+        def at_risk():
+            candidates = self.search(
+                [("jesignexpert_is_cdd", "=", True), ("state", "in", ("draft", "open")), ("date_start", "!=", False)]
+            )
+            return [("id", "in", candidates.filtered("jesignexpert_cdd_at_risk").ids)]
+
+        return boolean_search.boolean_domain(self, "jesignexpert_cdd_at_risk", operator, value, at_risk)
 
     @api.depends(
         "jesignexpert_is_cdd",

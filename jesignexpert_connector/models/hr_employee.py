@@ -6,7 +6,9 @@ from .hr_contract_signature import SIGNATURE_STATES
 
 
 class HrEmployee(models.Model):
-    _inherit = "hr.employee"
+    _name = "hr.employee"
+    _inherit = ["hr.employee", "jesignexpert.guarded.mixin"]
+    _jesignexpert_odoo_sets = ("jesignexpert_signature_state",)
 
     jesignexpert_signature_state = fields.Selection(
         SIGNATURE_STATES,

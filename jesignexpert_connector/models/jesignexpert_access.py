@@ -12,8 +12,11 @@ class JesignexpertAccess(models.Model):
 
     _name = "jesignexpert.access"
     _description = "jesignexpert.com access of a collaborator"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "linked_on desc, id desc"
     _rec_name = "email"
+    _jesignexpert_fixed = ("firm_id", "user_id")
+    _jesignexpert_odoo_sets = ("company_id",)
 
     firm_id = fields.Many2one("jesignexpert.firm", "Cabinet", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="firm_id.company_id", store=True, index=True)

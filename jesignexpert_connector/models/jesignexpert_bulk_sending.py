@@ -30,12 +30,10 @@ from .jesignexpert_sync import try_lock
 _logger = logging.getLogger(__name__)
 
 STEPS = [("contracts", "Contracts"), ("sending", "Sending")]
-STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done")]
+STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done"), ("stopped", "Stopped")]
 CRON = "jesignexpert_connector.ir_cron_jesignexpert_bulk_sending"
 # A batch that found every contract left held by another transaction comes back after this.
 RETRY_HELD_AFTER = timedelta(minutes=1)
-# What Odoo alone sets on a sending (the job runs as its initiator).
-ODOO_SETS = ("user_id", "state", "finished_on")
 DUPLICATE_CHOICES = [
     ("skip", "Leave them out"),
     ("cancel", "Cancel each one on jesignexpert.com, then send the new one"),
@@ -48,8 +46,11 @@ class JesignexpertBulkSending(models.Model):
 
     _name = "jesignexpert.bulk.sending"
     _description = "Contracts sent for signature together"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "jesignexpert.guarded.mixin"]
     _order = "id desc"
+    # Whose rights the job uses, and how far it is, are never the client's say.
+    _jesignexpert_odoo_sets = ("user_id", "state", "finished_on")
+    _jesignexpert_fixed = ("company_id",)
 
     name = fields.Char(required=True, readonly=True)
     user_id = fields.Many2one(
@@ -108,15 +109,32 @@ class JesignexpertBulkSending(models.Model):
         being set up: whose rights the job uses is never the client's say."""
         if not self.env.su:
             allowed = self.env.companies.ids
-            for vals in vals_list:
-                if set(vals) & set(ODOO_SETS) or vals.get("company_id", self.env.company.id) not in allowed:
-                    raise AccessError(self.env._("A sending is started from the contracts, by their initiator."))
+            if any(vals.get("company_id", self.env.company.id) not in allowed for vals in vals_list):
+                raise AccessError(self.env._("A sending is started from the contracts, by their initiator."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and set(vals) & set(ODOO_SETS + ("company_id",)):
-            raise AccessError(self.env._("Only Odoo changes who initiated a sending, and how far it is."))
+        self._check_initiator()
         return super().write(vals)
+
+    def unlink(self):
+        self._check_initiator()
+        return super().unlink()
+
+    def _check_being_set_up(self):
+        """Its contracts and signers change only while its initiator sets it up."""
+        self._check_initiator()
+        if any(sending.state != "draft" for sending in self):
+            raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
+
+    def _check_initiator(self):
+        """A sending is changed (or deleted) by its initiator alone: the job
+        sends it in their name.  Managers read, stop and retry it."""
+        if self.env.su:
+            return
+        for sending in self:
+            if sending.user_id != self.env.user:
+                raise AccessError(self.env._("Only %s can change this sending.", sending.user_id.name))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):
@@ -164,11 +182,10 @@ class JesignexpertBulkSending(models.Model):
     # ------------------------------------------------------------- steps --
 
     def _check_owner(self):
-        """The initiator's own sending, being set up."""
+        """The initiator's own sending."""
         self.ensure_one()
         self.check_access("write")
-        if self.user_id != self.env.user:
-            raise UserError(self.env._("Only %s can change this sending.", self.user_id.name))
+        self._check_initiator()
 
     def _sendable_lines(self):
         """The lines that will be prepared, as the choices stand."""
@@ -226,6 +243,7 @@ class JesignexpertBulkSending(models.Model):
         self._check_contracts()
         self._check_sending()
         drafting = self.env["jesignexpert.drafting"]
+        drafting._check_sender()
         firm = drafting._check_cabinet_linked(self.company_id)
         drafting._drafting_access(firm)  # someone can make the drafts
         sendable = self._sendable_lines()
@@ -243,26 +261,30 @@ class JesignexpertBulkSending(models.Model):
         self.env.ref(CRON)._trigger()
         return self._open()
 
-    def action_stop(self):
-        """The contracts not handled yet are left out; those prepared stay."""
+    def _check_initiator_or_manager(self):
+        """Stopping or retrying a sending: its initiator, or a jesignexpert.com
+        manager of its company (the record rules let them see it)."""
         self.ensure_one()
-        self.check_access("write")
+        self.check_access("read")
         if self.user_id != self.env.user and not self.env.user.has_group(
             "jesignexpert_connector.group_jesignexpert_manager"
         ):
-            raise UserError(self.env._("Only %s can change this sending.", self.user_id.name))
+            raise AccessError(self.env._("Only %s or a jesignexpert.com manager can do this.", self.user_id.name))
+
+    def action_stop(self):
+        """The contracts not handled yet are left out; those prepared stay."""
+        self._check_initiator_or_manager()
         if self.state != "running":
             return
         waiting = self.line_ids.filtered(lambda line: line.state == "waiting")
         waiting.sudo().write({"state": "left_out", "error": self.env._("Stopped by %s.", self.env.user.name)})
-        self._finish()
+        self._finish(stopped_by=self.env.user)
 
     def action_retry_failed(self):
         """The contracts that failed are tried again, in the background."""
-        self.ensure_one()
-        self.check_access("write")
+        self._check_initiator_or_manager()
         failed = self.line_ids.filtered(lambda line: line.state == "failed")
-        if self.state != "done" or not failed:
+        if self.state not in ("done", "stopped") or not failed:
             return
         failed.sudo().write({"state": "waiting", "error": False})
         self.sudo().write({"state": "running", "finished_on": False})
@@ -315,12 +337,12 @@ class JesignexpertBulkSending(models.Model):
                 self._finish()
         self._commit()
 
-    def _finish(self):
+    def _finish(self, stopped_by=None):
         self.ensure_one()
-        self.sudo().write({"state": "done", "finished_on": fields.Datetime.now()})
-        self.with_context(lang=self.user_id.lang)._tell_result()
+        self.sudo().write({"state": "stopped" if stopped_by else "done", "finished_on": fields.Datetime.now()})
+        self.with_context(lang=self.user_id.lang)._tell_result(stopped_by)
 
-    def _tell_result(self):
+    def _tell_result(self, stopped_by=None):
         """The result, in the chatter, for the initiator to read whenever, in
         their language (the job runs in none), and a notification now."""
         prepared = self.line_ids.filtered(lambda line: line.state == "prepared")
@@ -338,6 +360,13 @@ class JesignexpertBulkSending(models.Model):
             ),
             rows,
         )
+        if stopped_by:
+            body = (
+                Markup("<p><b>{}</b></p>").format(
+                    self.env._("Stopped by %s before every contract was prepared.", stopped_by.name)
+                )
+                + body
+            )
         if others:
             body += Markup("<p>{}</p><ul>{}</ul>").format(
                 self.env._("%s contracts not prepared:", len(others)),
@@ -353,7 +382,7 @@ class JesignexpertBulkSending(models.Model):
         self.user_id._bus_send(
             "simple_notification",
             {
-                "type": "success" if not others else "warning",
+                "type": "success" if not others and not stopped_by else "warning",
                 "title": self.env._("Electronic signature"),
                 "message": self.env._(
                     "%(name)s: %(prepared)s prepared, %(others)s not.",

@@ -1,6 +1,5 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import logging
 from types import SimpleNamespace
 
@@ -17,8 +16,6 @@ SOURCES = [
     ("attachment", "A PDF attached to the contract"),
     ("upload", "A PDF to upload"),
 ]
-# What Odoo alone sets on a line, as it prepares it.
-ODOO_SETS = ("state", "error", "collection_id", "jse_url")
 LINE_STATES = [
     ("draft", "To send"),
     ("left_out", "Left out"),
@@ -33,7 +30,11 @@ class JesignexpertBulkSendingLine(models.Model):
 
     _name = "jesignexpert.bulk.sending.line"
     _description = "Contract of a bulk sending"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    # How far the contract is, which Odoo alone records as it prepares it.
+    _jesignexpert_odoo_sets = ("state", "error", "collection_id", "jse_url", "company_id")
+    _jesignexpert_fixed = ("sending_id", "contract_id")
 
     sending_id = fields.Many2one("jesignexpert.bulk.sending", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -92,9 +93,20 @@ class JesignexpertBulkSendingLine(models.Model):
         "signer_ids.email",
         "signer_ids.phone",
     )
+    @api.depends_context("uid")
     def _compute_problem(self):
         for line in self:
-            line.problem = line._find_problem()
+            # Computed as superuser: nothing of a contract its reader may not read.
+            line.problem = (
+                line._find_problem()
+                if line._contract_readable()
+                else self.env._("You are not allowed to read this contract.")
+            )
+
+    def _contract_readable(self):
+        """Whether the reader (not the superuser the computation runs as) may read the contract."""
+        self.ensure_one()
+        return self.contract_id.with_env(self.env(su=False)).has_access("read")
 
     def _find_problem(self):
         """Why the contract cannot be sent as it is, in words; else False."""
@@ -129,6 +141,7 @@ class JesignexpertBulkSendingLine(models.Model):
         return False
 
     @api.depends("contract_id", "collection_id")
+    @api.depends_context("uid")
     def _compute_open_collection_id(self):
         """Another collection of the contract still in progress (the one this
         sending made does not count)."""
@@ -136,6 +149,8 @@ class JesignexpertBulkSendingLine(models.Model):
             previous = line.contract_id.jesignexpert_collection_ids.filtered(
                 lambda c, line=line: c.state in jse.OPEN_STATUSES and c != line.collection_id
             ).sorted("id")[-1:]
+            if not line._contract_readable():
+                previous = previous.browse()
             line.open_collection_id = previous
             line.open_collection_name = previous.name
 
@@ -147,24 +162,43 @@ class JesignexpertBulkSendingLine(models.Model):
         """A bad upload is refused at once, in words, before anything is sent."""
         drafting = self.env["jesignexpert.drafting"]
         for line in self.filtered("upload"):
-            drafting._check_document(base64.b64decode(line.upload), line.upload_name or "document.pdf")
+            filename = line.upload_name or "document.pdf"
+            drafting._check_document(drafting._decode_upload(line.upload, filename), filename)
 
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            if any(set(vals) & set(ODOO_SETS) for vals in vals_list):
-                raise AccessError(self.env._("Only Odoo records how far a contract of a sending is."))
-            sendings = self.env["jesignexpert.bulk.sending"].browse([vals.get("sending_id") for vals in vals_list])
-            if any(sending.state != "draft" for sending in sendings):
-                raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
+            for vals in vals_list:
+                self._jesignexpert_record(vals, "sending_id")._check_being_set_up()
+                self._check_readable(
+                    self._jesignexpert_record(vals, "contract_id"), self._jesignexpert_record(vals, "attachment_id")
+                )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and set(vals) & set(ODOO_SETS):
-            raise AccessError(self.env._("Only Odoo records how far a contract of a sending is."))
-        if set(vals) - set(ODOO_SETS) and any(line.sending_id.state != "draft" for line in self):
-            raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))
+        if not self.env.su:
+            self.sending_id._check_being_set_up()
+            if vals.get("attachment_id"):
+                attachment = self._jesignexpert_record(vals, "attachment_id")
+                for line in self:
+                    line._check_readable(line.contract_id, attachment)
         return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            self.sending_id._check_being_set_up()
+        return super().unlink()
+
+    @api.model
+    def _check_readable(self, contract, attachment):
+        """What a line names is what its author may read: the contract, and a
+        PDF attached to it (checked as the user, before anything of it is
+        read as superuser)."""
+        contract.check_access("read")
+        if attachment:
+            if attachment.res_model != "hr.contract" or attachment.res_id not in contract.ids:
+                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
+            attachment.check_access("read")
 
     # ---------------------------------------------------------- preparing --
 
@@ -177,9 +211,11 @@ class JesignexpertBulkSendingLine(models.Model):
         so do the others."""
         self.ensure_one()
         sending = self.sending_id
-        # The initiator's rights, company and language (the job has none of them).
-        line = self.with_user(sending.user_id).with_company(sending.company_id)
-        line = line.with_context(lang=sending.user_id.lang)
+        # The initiator's rights, in the sending's company alone, and language
+        # (the job has none of them; whoever started it, with whatever companies selected).
+        line = self.with_user(sending.user_id).with_context(
+            allowed_company_ids=sending.company_id.ids, lang=sending.user_id.lang
+        )
         try:
             with self.env.cr.savepoint():
                 if not try_lock(self):
@@ -213,6 +249,7 @@ class JesignexpertBulkSendingLine(models.Model):
         wizard makes it; the collection in Odoo records it."""
         contract = self.contract_id
         contract._jesignexpert_check_can_sign()  # the initiator's rights now, not at confirmation
+        self.env["jesignexpert.drafting"]._check_sender()
         problem = self._find_problem()  # the contract may have changed since
         if problem:
             raise UserError(problem)

@@ -1,7 +1,6 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class JesignexpertBulkSendingSigner(models.Model):
@@ -9,7 +8,10 @@ class JesignexpertBulkSendingSigner(models.Model):
 
     _name = "jesignexpert.bulk.sending.signer"
     _description = "Signer of a contract of a bulk sending"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    _jesignexpert_odoo_sets = ("company_id",)
+    _jesignexpert_fixed = ("line_id",)
 
     line_id = fields.Many2one("jesignexpert.bulk.sending.line", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True)
@@ -22,18 +24,17 @@ class JesignexpertBulkSendingSigner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        signers = super().create(vals_list)
-        signers._check_being_set_up()
-        return signers
+        if not self.env.su:
+            for vals in vals_list:
+                self._jesignexpert_record(vals, "line_id").sending_id._check_being_set_up()
+        return super().create(vals_list)
 
     def write(self, vals):
-        self._check_being_set_up()
+        if not self.env.su:
+            self.line_id.sending_id._check_being_set_up()
         return super().write(vals)
 
     def unlink(self):
-        self._check_being_set_up()
+        if not self.env.su:
+            self.line_id.sending_id._check_being_set_up()
         return super().unlink()
-
-    def _check_being_set_up(self):
-        if any(signer.line_id.sending_id.state != "draft" for signer in self):
-            raise UserError(self.env._("The contracts of a sending can be changed only while it is being set up."))

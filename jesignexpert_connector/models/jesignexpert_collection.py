@@ -7,9 +7,10 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
+from .jesignexpert_firm import GROUP_MANAGER
 from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
 
 _logger = logging.getLogger(__name__)
@@ -26,8 +27,9 @@ class JesignexpertCollection(models.Model):
 
     _name = "jesignexpert.collection"
     _description = "Signature collection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
     _order = "id desc"
+    _jesignexpert_fixed = ("contract_id", "employee_id", "company_id", "firm_id", "initiator_id")
 
     name = fields.Char("Reference", required=True, readonly=True)
     contract_id = fields.Many2one("hr.contract", readonly=True, ondelete="restrict", index=True)
@@ -383,11 +385,30 @@ class JesignexpertCollection(models.Model):
         self.check_access("read")
         return {"type": "ir.actions.act_url", "url": self.jse_url, "target": "new"}
 
+    def _check_may_act(self):
+        """Acting on jesignexpert.com for a collection (refreshing it,
+        cancelling it, deleting its draft) is for its initiator, a
+        jesignexpert.com manager of its company, or an administrator:
+        reading it is not enough."""
+        self.check_access("read")  # the record rules: one's own, or the company's for managers
+        user = self.env.user
+        if self.env.su or user.has_group(GROUP_MANAGER) or user._is_system():
+            return
+        for collection in self:
+            if collection.initiator_id != user:
+                raise AccessError(
+                    self.env._(
+                        "Only %(user)s or a jesignexpert.com manager can do this on %(name)s.",
+                        user=collection.initiator_id.name,
+                        name=collection.name,
+                    )
+                )
+
     def action_refresh(self):
         """Asks jesignexpert.com now, as the sync does, signed document included.
         What could not be done is said in a notification (an error would undo
         the news taken)."""
-        self.check_access("read")  # one's own collections, or the company's for managers
+        self._check_may_act()
         api = self.env["jesignexpert.api"]
         problems = []
         for collection in self:
@@ -424,7 +445,7 @@ class JesignexpertCollection(models.Model):
         """Stops a collection in progress, as jesignexpert.com has it now: a
         draft is deleted there, a sent one is cancelled (its signers can no
         longer sign)."""
-        self.check_access("read")  # one's own collections, or the company's for managers
+        self._check_may_act()
         api = self.env["jesignexpert.api"]
         for collection in self:
             if collection.state not in ("draft", "prepared", "sent"):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from .. import boolean_search
 from ..jse import client as jse
 
 EXPIRY_NOTICE_DAYS = 3  # the initiator is told this long before a collection expires
@@ -94,12 +95,6 @@ class JesignexpertCollection(models.Model):
                 sent and collection.sent_on and collection.sent_on <= now - timedelta(days=LATE_AFTER_DAYS)
             )
 
-    @api.model
-    def _follow_up_domain(self, domain, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        return domain if (operator == "=") == value else [("id", "not in", self._search(domain))]
-
     def _search_expiring_soon(self, operator, value):
         now = fields.Datetime.now()
         domain = [
@@ -107,11 +102,11 @@ class JesignexpertCollection(models.Model):
             ("expires_on", ">", now),
             ("expires_on", "<=", now + timedelta(days=EXPIRY_NOTICE_DAYS)),
         ]
-        return self._follow_up_domain(domain, operator, value)
+        return boolean_search.boolean_domain(self, "expiring_soon", operator, value, domain)
 
     def _search_late_unsigned(self, operator, value):
         domain = [("state", "=", "sent"), ("sent_on", "<=", fields.Datetime.now() - timedelta(days=LATE_AFTER_DAYS))]
-        return self._follow_up_domain(domain, operator, value)
+        return boolean_search.boolean_domain(self, "late_unsigned", operator, value, domain)
 
     def _initiator_env(self):
         """The environment that speaks the initiator's language, for what is written to them."""

@@ -1,6 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
 from .. import variables
@@ -11,7 +12,9 @@ class JesignexpertDocumentTemplate(models.Model):
 
     _name = "jesignexpert.document.template"
     _description = "Contract document template"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    _jesignexpert_rechecked = ("company_id",)
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -30,6 +33,8 @@ class JesignexpertDocumentTemplate(models.Model):
     @api.model
     def search_variables(self, term="", lang=None):
         """The variables offered after "@" in the editor: [{key, label, html}]."""
+        if not isinstance(term, str | None) or not isinstance(lang, str | None):
+            raise UserError(self.env._("Variables are searched with a text and a language code."))
         lang = lang or self.env.lang
         return [
             {

@@ -44,6 +44,20 @@ class JesignexpertDrafting(models.AbstractModel):
         self._check_cabinet_linked(subject.company_id)
 
     @api.model
+    def _check_sender(self):
+        """The notes of a collection are written in its initiator's name,
+        which Odoo's chatter refuses for a user with no e-mail address: said
+        before anything is made."""
+        if not self.env.user.email:
+            raise UserError(
+                self.env._(
+                    "%s has no e-mail address: Odoo writes the notes of the collections in their name. "
+                    "Add one in the user's preferences, then try again.",
+                    self.env.user.name,
+                )
+            )
+
+    @api.model
     def _check_cabinet_linked(self, company):
         """Sends the user to the settings while ``company`` has no linked cabinet."""
         firm = self.env["jesignexpert.firm"]._active_firm(company)
@@ -130,7 +144,19 @@ class JesignexpertDrafting(models.AbstractModel):
             return attachment.raw, attachment.name
         if not upload:
             return None
-        return base64.b64decode(upload), upload_name or f"{contract.name}.pdf"
+        return self._decode_upload(upload, upload_name), upload_name or f"{contract.name}.pdf"
+
+    @api.model
+    def _decode_upload(self, upload, filename):
+        """The bytes of an uploaded file, which the client sends in base64;
+        refused in words when it is not."""
+        try:
+            text = upload.decode() if isinstance(upload, bytes) else upload
+            return base64.b64decode("".join(text.split()), validate=True)
+        except (AttributeError, TypeError, ValueError):  # binascii.Error is a ValueError
+            raise ValidationError(
+                self.env._("%s could not be read: upload the file again.", filename or self.env._("The document"))
+            ) from None
 
     @api.model
     def _employee_document_source(self, employee, source, attachment, upload, upload_name):
@@ -149,7 +175,7 @@ class JesignexpertDrafting(models.AbstractModel):
             return attachment.raw, attachment.name
         if not upload:
             return None
-        return base64.b64decode(upload), upload_name or f"{employee.name}.pdf"
+        return self._decode_upload(upload, upload_name), upload_name or f"{employee.name}.pdf"
 
     @api.model
     def _check_document(self, pdf, filename):
@@ -163,7 +189,10 @@ class JesignexpertDrafting(models.AbstractModel):
                 raise ValidationError(
                     self.env._("%s is protected by a password: jesignexpert.com cannot sign it.", filename)
                 )
-            return len(reader.pages)
+            pages = len(reader.pages)
+            if not pages:
+                raise ValidationError(self.env._("%s has no page: there is nothing to sign.", filename))
+            return pages
         except jse.JseValidationError as error:
             raise ValidationError(self.env["jesignexpert.api"]._error_message(error)) from None
         except (PyPdfError, ValueError, KeyError, TypeError) as error:

@@ -21,8 +21,29 @@ class JesignexpertFirm(models.Model):
 
     _name = "jesignexpert.firm"
     _description = "jesignexpert.com cabinet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
     _order = "active desc, linked_on desc, id desc"
+    # A cabinet changes by being linked, unlinked, checked or synchronised:
+    # never by hand, and never into another company.
+    _jesignexpert_fixed = ("company_id",)
+    _jesignexpert_odoo_sets = (
+        "name",
+        "office_token",
+        "linked_by_id",
+        "linked_on",
+        "state",
+        "last_check",
+        "last_check_message",
+        "active",
+        "sync_cursor",
+        "sync_paused_until",
+        "sync_cursor_id",
+        "sync_resume",
+        "last_sync_on",
+        "sync_error",
+        "lapse_reminded_on",
+        "access_ids",
+    )
 
     name = fields.Char("Cabinet", required=True, readonly=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
@@ -174,6 +195,12 @@ class JesignexpertFirm(models.Model):
             self.message_post(body=self.env._("%s linked their access: the cabinet is usable again.", user.name))
         return self
 
+    def _check_manager(self):
+        """A jesignexpert.com manager (or an administrator) of the cabinet's company."""
+        if not self.env.su and not self.env.user.has_group(GROUP_MANAGER) and not self.env.user._is_system():
+            raise AccessError(self.env._("Only jesignexpert.com managers may do this on a cabinet."))
+        self.check_access("write")  # their companies' cabinets only
+
     def action_unlink_firm(self):
         if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(self.env._("Only jesignexpert.com managers may unlink a cabinet."))
@@ -289,10 +316,12 @@ class JesignexpertFirm(models.Model):
         )
 
     def action_test_connection(self):
-        """Initiators and managers of the cabinet's company only: the check
-        speaks with the company's tokens and may mark the cabinet expired."""
+        """Managers of the cabinet's company only: the check speaks with the
+        company's tokens, and may mark collaborators' accesses refused and
+        the cabinet expired.  An initiator checks their own access
+        (action_check_my_access)."""
         self.ensure_one()
-        self.check_access("read")
+        self._check_manager()
         ok, message = self._check_connection(self.env.user)
         return self.env["jesignexpert.api"]._notification(
             message, ok, next_action={"type": "ir.actions.act_window_close"}

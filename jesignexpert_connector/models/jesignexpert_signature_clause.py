@@ -1,7 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 
 COMPANY_NAME = '<span data-jse-var="company_name">Dénomination sociale</span>'
@@ -23,7 +23,11 @@ class JesignexpertSignatureClause(models.Model):
 
     _name = "jesignexpert.signature.clause"
     _description = "Signature clause"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "published desc, id desc"
+    # A contract's own clause stays that contract's; the library is published by its action.
+    _jesignexpert_odoo_sets = ("published", "contract_id")
+    _jesignexpert_rechecked = ("company_id",)
 
     name = fields.Char("Clause title", required=True, default="Signature")
     author = fields.Char("Written by")
@@ -32,6 +36,12 @@ class JesignexpertSignatureClause(models.Model):
     published = fields.Boolean("Published in the clause library", readonly=True)
     contract_id = fields.Many2one("hr.contract", readonly=True, ondelete="cascade", index=True)
     slot_ids = fields.One2many("jesignexpert.signature.slot", "clause_id", "Signatures", copy=True)
+
+    @api.constrains("company_id", "contract_id")
+    def _check_contract_company(self):
+        for clause in self.sudo():
+            if clause.contract_id and clause.contract_id.company_id != clause.company_id:
+                raise ValidationError(self.env._("A contract's signature clause is of the contract's company."))
 
     @api.model
     def _standard_values(self, company):

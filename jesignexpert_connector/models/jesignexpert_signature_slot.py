@@ -10,7 +10,9 @@ class JesignexpertSignatureSlot(models.Model):
 
     _name = "jesignexpert.signature.slot"
     _description = "Signature slot"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    _jesignexpert_fixed = ("clause_id",)
 
     clause_id = fields.Many2one("jesignexpert.signature.clause", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer("Order", default=1)
@@ -43,15 +45,27 @@ class JesignexpertSignatureSlot(models.Model):
             "referent": "employer",
         }
 
+    @api.model
+    def _employee_signer(self, employee):
+        """The employee as a signer, at their work e-mail and work mobile.
+        Their private ones are HR's (``hr.group_hr_user``): used only where
+        the work ones are missing (a new hire, say), and only for a user who
+        may read them; nothing private is read as superuser for a user who
+        could not read it themselves."""
+        reader = employee.with_env(self.env(su=False))
+        fields_ = employee._fields
+        private = reader.has_access("read") and all(
+            fields_[name].is_accessible(reader.env) for name in ("private_email", "private_phone")
+        )
+        person = employee.sudo()
+        email, phone = person.work_email, person.mobile_phone
+        if private:
+            email, phone = email or person.private_email, phone or person.private_phone
+        return {"name": person.name or "", "email": email or "", "phone": phone or "", "referent": "employee"}
+
     def _signer(self, contract):
         """The details of this slot's signer on ``contract`` (None when unknown)."""
         self.ensure_one()
         if self.referent == "employer":
             return self._employer_signer(contract.company_id)
-        employee = contract.employee_id.sudo()
-        return {
-            "name": employee.name or "",
-            "email": employee.private_email or employee.work_email or "",
-            "phone": employee.private_phone or employee.mobile_phone or "",
-            "referent": "employee",
-        }
+        return self._employee_signer(contract.employee_id)

@@ -10,7 +10,9 @@ SIGNATURE_LEVELS = [("advanced", "Advanced signature")]
 class JesignexpertSigner(models.Model):
     _name = "jesignexpert.signer"
     _description = "Signer of a signature collection"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    _jesignexpert_fixed = ("collection_id",)
 
     collection_id = fields.Many2one("jesignexpert.collection", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer("Order", required=True)

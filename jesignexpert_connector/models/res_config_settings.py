@@ -1,7 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..jse import client as jse
 from .jesignexpert_api import PARAM
@@ -57,6 +57,8 @@ class ResConfigSettings(models.TransientModel):
         """Odoo hands the value of every configuration parameter to whoever
         asks for the settings' defaults, portal users included: the
         connection's stay with system administrators."""
+        if not isinstance(fields_list, list | tuple) or not all(isinstance(name, str) for name in fields_list):
+            raise UserError(self.env._("The settings' defaults are asked for by field names."))
         if not self.env.is_system():
             fields_list = [name for name in fields_list if name not in CONNECTION_FIELDS]
         return super().default_get(fields_list)

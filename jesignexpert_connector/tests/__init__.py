@@ -13,6 +13,8 @@ from . import test_jesignexpert_api
 from . import test_jesignexpert_firm
 from . import test_jesignexpert_link
 from . import test_security
+from . import test_security_paths
+from . import test_security_fuzz
 from . import test_translations
 from . import test_collection_followup
 from . import test_collection_expiry

@@ -129,4 +129,4 @@ class TestBulkSendingInterleavings(CommittedCase):
         with self.worker() as job:
             self.assertEqual(job["jesignexpert.bulk.sending"]._cron_prepare(auto_commit=True), (0, 0))
             self.assertEqual(len(self.drafts_on_jesignexpert(job)), before, "nothing made after the stop")
-        self.assertEqual(self.state(sending_id), ("done", ["left_out", "left_out"]))
+        self.assertEqual(self.state(sending_id), ("stopped", ["left_out", "left_out"]))

@@ -196,18 +196,20 @@ class TestSecurity(CollectionCase):
         before = (firm.state, firm.last_check, firm.last_check_message)
         self.sandbox_call("POST", "/_sandbox/faults", json={"mode": "403", "count": 50})
         try:
-            for intruder in (self.portal, self.withdrawn, self.user_b, self.manager_b):
+            # An initiator checks their own access; the cabinet's test is its managers' (issue 16).
+            for intruder in (self.portal, self.withdrawn, self.user_b, self.manager_b, self.initiator):
                 with self.subTest(intruder=intruder.login):
                     with self.assertRaises(AccessError):
                         self.as_(firm, intruder).action_test_connection()
-                    with self.assertRaises(AccessError):
-                        self.as_(firm, intruder).action_check_my_access()
+                    if intruder != self.initiator:
+                        with self.assertRaises(AccessError):
+                            self.as_(firm, intruder).action_check_my_access()
                     self.assertEqual((firm.state, firm.last_check, firm.last_check_message), before)
         finally:
             self.sandbox_call("DELETE", "/_sandbox/faults")
         self.assertFalse(firm.activity_ids, "no manager was told to link again")
-        # The company's initiator and manager, and company B's on its own cabinet.
-        for user, cabinet in ((self.initiator, firm), (self.manager_a, firm), (self.manager_b, self.firm_b)):
+        # The company's manager, and company B's on its own cabinet.
+        for user, cabinet in ((self.manager_a, firm), (self.manager_b, self.firm_b)):
             with self.subTest(user=user.login):
                 action = self.as_(cabinet, user).action_test_connection()
                 self.assertEqual(action["params"]["type"], "success")

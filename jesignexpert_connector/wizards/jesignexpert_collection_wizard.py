@@ -33,6 +33,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
 
     _name = "jesignexpert.collection.wizard"
     _description = "Send a contract for electronic signature"
+    _inherit = ["jesignexpert.guarded.mixin"]
 
     step = fields.Selection(STEPS, default="document", required=True)
     contract_id = fields.Many2one("hr.contract", readonly=True)
@@ -134,16 +135,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
         contract holds: a PDF attached to the employee, else one to upload;
         the employer's representative and the employee sign it."""
         attached = self.env["jesignexpert.drafting"]._latest_attached_pdf(employee)
-        person = employee.sudo()  # its private e-mail is HR's; the user may read the employee (checked)
-        signers = [
-            self.env["jesignexpert.signature.slot"]._employer_signer(employee.company_id),
-            {
-                "name": person.name or "",
-                "email": person.work_email or person.private_email or "",
-                "phone": person.mobile_phone or "",
-                "referent": "employee",
-            },
-        ]
+        slots = self.env["jesignexpert.signature.slot"]
+        signers = [slots._employer_signer(employee.company_id), slots._employee_signer(employee)]
         return {
             "employee_id": employee.id,
             "title": (attached.name or employee.name or "").removesuffix(".pdf")[: jse.TITLE_MAX],
@@ -176,8 +169,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
             raise AccessError(self._document_refused())
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
-            contract = self.env["hr.contract"].browse(vals.get("contract_id"))
-            employee = self.env["hr.employee"].browse(vals.get("employee_id"))
+            contract = self._jesignexpert_record(vals, "contract_id")
+            employee = self._jesignexpert_record(vals, "employee_id")
             if contract and employee:
                 raise UserError(
                     self.env._("Open the electronic signature from a contract or from an employee, not both.")
@@ -191,7 +184,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
             document = self.env["jesignexpert.drafting"]._document_source(
                 subject,
                 vals.get("document_source") or "generated",
-                self.env["ir.attachment"].browse(vals.get("attachment_id")),
+                self._jesignexpert_record(vals, "attachment_id"),
                 vals.get("upload"),
                 vals.get("upload_name"),
             )
@@ -211,12 +204,16 @@ class JesignexpertCollectionWizard(models.TransientModel):
         return res
 
     @api.depends("contract_id", "employee_id")
+    @api.depends_context("uid")
     def _compute_open_collection_id(self):
         """Whoever initiated it: a colleague's collection counts too (only its
-        name and state are shown).  For an employee, the collections of
-        documents no contract holds (not those of their contracts)."""
+        name and state are shown), for a reader who may read the contract (or
+        the employee).  For an employee, the collections of documents no
+        contract holds (not those of their contracts)."""
         for wizard in self:
-            if wizard.contract_id:
+            if not wizard._subject().with_env(self.env(su=False)).has_access("read"):
+                collections = self.env["jesignexpert.collection"]
+            elif wizard.contract_id:
                 collections = wizard.contract_id.jesignexpert_collection_ids
             else:
                 collections = wizard.employee_id.jesignexpert_collection_ids.filtered(lambda c: not c.contract_id)

@@ -10,7 +10,10 @@ class JesignexpertCollectionWizardLine(models.TransientModel):
 
     _name = "jesignexpert.collection.wizard.line"
     _description = "Signer being set up"
+    _inherit = ["jesignexpert.guarded.mixin"]
     _order = "sequence, id"
+    # The wizard's creator's only (record rule): never moved to another wizard.
+    _jesignexpert_fixed = ("wizard_id",)
 
     wizard_id = fields.Many2one("jesignexpert.collection.wizard", required=True, ondelete="cascade")
     sequence = fields.Integer("Order", required=True)
