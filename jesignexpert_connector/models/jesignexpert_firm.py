@@ -40,6 +40,7 @@ class JesignexpertFirm(models.Model):
         "sync_cursor_id",
         "sync_resume",
         "last_sync_on",
+        "sync_strategy",
         "sync_error",
         "lapse_reminded_on",
         "access_ids",
@@ -77,6 +78,16 @@ class JesignexpertFirm(models.Model):
         help="A batch stopped part way: the next one goes on exactly there.",
     )
     last_sync_on = fields.Datetime("Last synchronisation", readonly=True)
+    # How the signed documents are found: jesignexpert.com's change list (an
+    # ASSUMED call) with the daily check behind it, or the daily check alone
+    # where the list is missing.
+    sync_strategy = fields.Selection(
+        [("list", "Change list and daily check"), ("sweep", "Daily check alone")],
+        "How news is found",
+        default="list",
+        required=True,
+        readonly=True,
+    )
     sync_error = fields.Char("Last synchronisation problem", readonly=True)
     lapse_reminded_on = fields.Datetime(
         "Reminded to link again on", readonly=True, help="When the managers were last reminded to link again."

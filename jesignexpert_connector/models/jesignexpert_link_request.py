@@ -26,6 +26,9 @@ class JesignexpertLinkRequest(models.Model):
     """
 
     _name = "jesignexpert.link.request"
+    _inherit = ["jesignexpert.guarded.mixin"]
+    # Who started the attempt, for which company: never moved to another.
+    _jesignexpert_fixed = ("user_id", "company_id")
     _description = "jesignexpert.com linking attempt"
     _order = "id desc"
 
