@@ -5,7 +5,8 @@
 #   make i18n      refresh i18n/*.pot and fr.po from the code (needs Odoo)
 #   make bench     print the speed and memory figures of the signature journey (needs Odoo)
 #   make screenshots  the README's screenshots, through make run's demo in Chromium (needs Odoo)
-.PHONY: test run sandbox i18n bench screenshots
+#   make chaos     the randomized fault campaign of the way back, 100 schedules (needs Odoo)
+.PHONY: test run sandbox i18n bench screenshots chaos
 
 test:
 	@bash tools/test.sh
@@ -24,3 +25,6 @@ bench:
 
 screenshots:
 	@bash tools/screenshots.sh
+
+chaos:
+	@bash tools/chaos.sh

@@ -95,6 +95,8 @@ registry.category("web_tour.tours").add("jesignexpert_bulk_tour", {
             content: "and the amendment is left out",
             trigger: ".o_form_view .o_data_row:contains(AVENANT SANS DOCUMENT) .o_field_badge:contains(Left out)",
             run: runTheScheduledAction,
+            // The scheduled action renders two PDFs: on a loaded machine, more than the default 10 s.
+            timeout: 60000,
         },
         {
             content: "The page shows, without a click, the drafts the scheduled action made",
