@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/ir_cron_sync_data.xml",
+        "data/ir_cron_sweep_data.xml",
         "data/ir_cron_bulk_sending_data.xml",
         "data/jesignexpert_document_template_data.xml",
         "data/jesignexpert_followup_data.xml",

@@ -44,7 +44,11 @@ def test_the_return_address_may_come_back_exactly_as_given(make_client, ctl):
     request = make_client().start_link("http://127.0.0.1:9/jesignexpert/linked?state=1.abc")
     back = browse_link(request.url)
     assert back.headers["Location"] == "http://127.0.0.1:9/jesignexpert/linked?state=1.abc"
-    assert ctl("DELETE", "/_sandbox/dialect") == {"return_id_request": True, "fetch_signature": "any"}
+    assert ctl("DELETE", "/_sandbox/dialect") == {
+        "return_id_request": True,
+        "fetch_signature": "any",
+        "change_list": "yes",
+    }
 
 
 def fetch_signed(sandbox, request, ts, mac):
@@ -71,11 +75,41 @@ def test_the_tokens_fetch_is_accepted_signed_one_way_only(sandbox, make_client, 
     assert fetch_signed(sandbox, request, *accepted).status_code == 200, "the refusal used nothing up"
 
 
-@pytest.mark.parametrize("change", [{"fetch_signature": "later"}, {"return_id_request": "no"}, {"colour": "blue"}])
+@pytest.mark.parametrize(
+    "change",
+    [{"fetch_signature": "later"}, {"return_id_request": "no"}, {"colour": "blue"}, {"change_list": "410"}],
+)
 def test_a_dialect_that_makes_no_sense_is_refused(ctl, change):
     with pytest.raises(requests.HTTPError) as caught:
         ctl("POST", "/_sandbox/dialect", json=change)
     assert caught.value.response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "status, error", [("404", jse.JseNotFound), ("405", jse.JseNotSupported), ("501", jse.JseNotSupported)]
+)
+def test_a_platform_may_have_no_change_list(draft, ctl, sleeps, status, error):
+    client, tid = draft()
+    ctl("POST", "/_sandbox/dialect", json={"change_list": status})
+    with pytest.raises(error) as caught:
+        client.list_changes(0)
+    assert caught.value.status == int(status) and caught.value.endpoint == "transaction.list"
+    assert sleeps == [], "a call the platform does not have is not tried again"
+    assert client.get_transaction(tid).id == tid, "each transaction is still read on its own"
+    assert ctl("POST", "/_sandbox/dialect", json={"change_list": None})["change_list"] == "yes"
+    assert [t.id for t in client.iter_changed_transactions(0)] == [tid]
+
+
+def test_the_change_list_can_silently_miss_one_transaction(draft, ctl):
+    client, hidden = draft()
+    _client, shown = draft(client=client)
+    ctl("POST", f"/_sandbox/transaction/{hidden}/hide_from_list")
+    ctl("POST", f"/_sandbox/transaction/{hidden}/confirm")
+    ctl("POST", f"/_sandbox/transaction/{hidden}/signatory/1/sign")
+    assert [t.id for t in client.iter_changed_transactions(0)] == [shown], "signed, yet not listed"
+    assert client.get_transaction(hidden).signatories[0].status == "signed", "read on its own, it tells"
+    ctl("DELETE", f"/_sandbox/transaction/{hidden}/hide_from_list")
+    assert {t.id for t in client.iter_changed_transactions(0)} == {hidden, shown}
 
 
 def test_wrong_password_stays_on_the_login_page(make_client):

@@ -60,3 +60,6 @@ log "(f) a bulk sending of 200 contracts, prepared by the scheduled action's bat
 JSE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT "$ODOO_PYTHON" "$ODOO_BIN" shell -c "$WORK/odoo.conf" -d jse_bench \
     --no-http --log-level=warn <"$ROOT/tools/bench_bulk.py" 2>&1 \
     | grep -v "^Exit with code 1 due to network error" | grep -E "^\(|^    |Error|Traceback|File"
+
+log "(g) the reconciliation sweep's reads a day, from its schedule (no HTTP call)"
+"$BASE_PYTHON" "$ROOT/tools/bench_sweep.py"

@@ -140,6 +140,10 @@ class JseLinkExpired(JseNotFound):
     """404 on the link fetch: the login session expired, start again."""
 
 
+class JseNotSupported(JseApiError):
+    """405 or 501: the platform has no such call (it will not come by retrying)."""
+
+
 class JseRateLimited(JseApiError):
     """429: too many requests; try again after ``retry_after`` seconds."""
 
@@ -949,6 +953,8 @@ class JseClient:
             return JseNotFound(f"not found on jesignexpert.com ({endpoint})", status, endpoint)
         if status == 429:  # ASSUMED: rate limiting, with Retry-After
             return JseRateLimited(_retry_after(response.headers.get("Retry-After")), endpoint)
+        if status in (405, 501):  # ASSUMED: a call the platform does not have, for good
+            return JseNotSupported(f"jesignexpert.com has no such call: HTTP {status} ({endpoint})", status, endpoint)
         if status >= 500:
             return JseTransientError(f"jesignexpert.com failed with HTTP {status} ({endpoint})", status, endpoint)
         return JseApiError(f"jesignexpert.com answered HTTP {status} ({endpoint}) {details}".strip(), status, endpoint)

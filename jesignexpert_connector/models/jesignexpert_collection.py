@@ -30,6 +30,7 @@ class JesignexpertCollection(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
     _order = "id desc"
     _jesignexpert_fixed = ("contract_id", "employee_id", "company_id", "firm_id", "initiator_id")
+    _jesignexpert_odoo_sets = ("next_check_on",)
 
     name = fields.Char("Reference", required=True, readonly=True)
     contract_id = fields.Many2one("hr.contract", readonly=True, ondelete="restrict", index=True)
@@ -73,6 +74,8 @@ class JesignexpertCollection(models.Model):
     fetch_error = fields.Char("Last fetch problem", readonly=True)
     fetch_attempts = fields.Integer("Failed fetches", readonly=True, copy=False)
     next_fetch_on = fields.Datetime("Next fetch attempt", readonly=True, copy=False)
+    # When the reconciliation sweep reads it on its own next (models/jesignexpert_sweep.py).
+    next_check_on = fields.Datetime("Next check on jesignexpert.com", readonly=True, index=True, copy=False)
     # The initiator is told once that the signed document does not come home,
     # not again each time an attempt fails or the activity is marked done.
     fetch_reminded = fields.Boolean("Initiator told of the fetch problem", readonly=True, copy=False)

@@ -41,6 +41,7 @@ class JesignexpertFirm(models.Model):
         "sync_resume",
         "last_sync_on",
         "sync_strategy",
+        "sweep_found_count",
         "sync_error",
         "lapse_reminded_on",
         "access_ids",
@@ -87,6 +88,12 @@ class JesignexpertFirm(models.Model):
         default="list",
         required=True,
         readonly=True,
+    )
+    sweep_found_count = fields.Integer(
+        "Found by the daily check",
+        readonly=True,
+        help="Collections whose end (signed, refused, expired, cancelled) the change list did not report: "
+        "the check of each open collection found it.",
     )
     sync_error = fields.Char("Last synchronisation problem", readonly=True)
     lapse_reminded_on = fields.Datetime(

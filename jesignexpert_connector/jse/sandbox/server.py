@@ -275,6 +275,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/signatory/(?P<n>\d+)/(?P<action>sign|refuse)", "ctl_sign"),
         ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/(?P<key>answer|certificate_page)", "ctl_option"),
         ("DELETE", r"/_sandbox/transaction/(?P<tid>\w+)/(?P<key>answer|certificate_page)", "ctl_option_clear"),
+        ("POST", r"/_sandbox/transaction/(?P<tid>\w+)/hide_from_list", "ctl_hide"),
+        ("DELETE", r"/_sandbox/transaction/(?P<tid>\w+)/hide_from_list", "ctl_unhide"),
         ("POST", r"/_sandbox/latency", "ctl_latency"),
         ("POST", r"/_sandbox/page_size", "ctl_page_size"),
         ("GET", r"/_sandbox/calls", "ctl_calls"),
@@ -433,6 +435,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     def api_list(self, sc):
         office_id, _collaborator_id = self._auth(sc)
+        absent = self.store.dialect()["change_list"]
+        if absent != "yes":  # a platform with no change list
+            raise SandboxError(int(absent), "no such call")
         since = self.query.get("updatedSince", "0")
         after_id = self.query.get("afterId")
         if not since.isdigit():
@@ -752,6 +757,15 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.store.set_option(tid, key, None)
         return _json(200, {"ok": True})
 
+    def ctl_hide(self, tid):
+        """The change list silently leaves this transaction out from now on."""
+        self.store.hide_from_list(tid)
+        return _json(200, {"ok": True})
+
+    def ctl_unhide(self, tid):
+        self.store.hide_from_list(tid, hidden=False)
+        return _json(200, {"ok": True})
+
     def ctl_latency(self):
         ms = self._json_body().get("ms", 0)
         if not isinstance(ms, (int, float)) or ms < 0:
@@ -813,7 +827,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     def ctl_dialect(self):
         """Changes how the sandbox reads what the public material leaves open
-        (``return_id_request``, ``fetch_signature``; see store.DIALECT_DEFAULTS)."""
+        (``return_id_request``, ``fetch_signature``, ``change_list``; see
+        store.DIALECT_DEFAULTS)."""
         return _json(200, self.store.set_dialect(**self._json_body()))
 
     def ctl_dialect_clear(self):

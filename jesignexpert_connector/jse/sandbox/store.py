@@ -80,9 +80,11 @@ FAULT_MODES = ("500", "429", "timeout", "403", "corrupt_pdf", "status")
 # (see jse-api-facts.md): ``return_id_request`` (the browser comes back to
 # success_url with an idRequest parameter appended, or exactly as given) and
 # ``fetch_signature`` (the tokens' fetch is accepted signed anew, "fresh";
-# only with the start call's own ts and HMAC, "start"; or either, "any").
-DIALECT_DEFAULTS = {"return_id_request": True, "fetch_signature": "any"}
+# only with the start call's own ts and HMAC, "start"; or either, "any");
+# ``change_list`` (the change list is there, "yes", or answers 404, 405 or 501).
+DIALECT_DEFAULTS = {"return_id_request": True, "fetch_signature": "any", "change_list": "yes"}
 FETCH_SIGNATURES = ("any", "fresh", "start")
+CHANGE_LISTS = ("yes", "404", "405", "501")
 _TXN_IN_PATH = re.compile(r"/transaction/([^/]+)")
 
 
@@ -194,6 +196,8 @@ class Store:
             raise SandboxError(400, "return_id_request must be true or false")
         if changes.get("fetch_signature", "any") not in (*FETCH_SIGNATURES, None):
             raise SandboxError(400, f"fetch_signature must be one of {', '.join(FETCH_SIGNATURES)}")
+        if changes.get("change_list", "yes") not in (*CHANGE_LISTS, None):
+            raise SandboxError(400, f"change_list must be one of {', '.join(CHANGE_LISTS)}")
         with self.transaction():
             dialect = self.dialect() | changes
             dialect = {k: v for k, v in dialect.items() if v is not None and v != DIALECT_DEFAULTS[k]}
@@ -212,6 +216,16 @@ class Store:
             else:
                 self._q("INSERT OR REPLACE INTO txn_option VALUES (?, ?, ?)", tid, key, json.dumps(value))
             self._touch(tid)
+
+    def hide_from_list(self, tid, hidden=True):
+        """The change list silently leaves the transaction out (a change the
+        real platform's list might miss); reading it alone still works.  Not
+        a change of the transaction."""
+        with self.transaction():
+            self.txn_by_id(tid)
+            self._q("DELETE FROM txn_option WHERE txn_id = ? AND key = 'hidden_from_list'", tid)
+            if hidden:
+                self._q("INSERT INTO txn_option VALUES (?, 'hidden_from_list', 'true')", tid)
 
     def option(self, tid, key, default=None):
         row = self._one("SELECT value FROM txn_option WHERE txn_id = ? AND key = ?", tid, key)
@@ -616,6 +630,7 @@ class Store:
         rows = self._q(
             "SELECT * FROM txn WHERE shortcut = ? AND office_id = ? "
             "AND (updated_ms > ? OR (updated_ms = ? AND id > ?)) "
+            "AND id NOT IN (SELECT txn_id FROM txn_option WHERE key = 'hidden_from_list') "
             "ORDER BY updated_ms, id LIMIT ?",
             shortcut,
             office_id,
