@@ -17,12 +17,15 @@ This module imports nothing from Odoo.
 """
 
 import io
+import logging
 import time
 from dataclasses import dataclass
 
 from pypdf import PdfWriter
 
 from . import client as jse
+
+_logger = logging.getLogger(__name__)
 
 HOLDS, DIFFERS, ABSENT, UNTESTED = "holds", "differs", "absent", "untested"
 VERDICTS = (HOLDS, DIFFERS, ABSENT, UNTESTED)
@@ -136,7 +139,7 @@ class _Check:
         url = client.save_draft(tid)
         self.set("draft.url", HOLDS, "url") if url else self.set("draft.url", DIFFERS, "none")
 
-    def read(self, tid):
+    def read_back(self, tid):
         try:
             data = self.client.get_transaction_answer(tid)
             transaction = jse.Transaction.from_json(data)
@@ -229,8 +232,8 @@ class _Check:
                 client.cancel_transaction(tid)
                 client.delete_transaction(tid)
                 deleted = True
-            except jse.JseError:
-                pass
+            except jse.JseError as again:
+                _logger.info("platform check: the throw-away draft could not be deleted (%s)", again)
         try:
             client.get_transaction_answer(tid)
         except jse.JseNotFound:
@@ -256,7 +259,7 @@ def run(client):
     gone = False
     try:
         check.fill_draft(tid)
-        transaction = check.read(tid)
+        transaction = check.read_back(tid)
         check.list_changes(tid, transaction, started_ms)
         check.download("transaction.document", lambda out: client.download_document(tid, 1, out))
         check.download("transaction.proof", lambda out: client.download_proof(tid, out))
