@@ -9,6 +9,7 @@ import requests
 from pypdf import PdfReader
 
 from conftest import SHORTCUT, blank_pdf, jse, sandbox_server
+from jse.sandbox.store import DIALECT_DEFAULTS
 
 # ------------------------------------------------------------------- linking --
 
@@ -44,11 +45,7 @@ def test_the_return_address_may_come_back_exactly_as_given(make_client, ctl):
     request = make_client().start_link("http://127.0.0.1:9/jesignexpert/linked?state=1.abc")
     back = browse_link(request.url)
     assert back.headers["Location"] == "http://127.0.0.1:9/jesignexpert/linked?state=1.abc"
-    assert ctl("DELETE", "/_sandbox/dialect") == {
-        "return_id_request": True,
-        "fetch_signature": "any",
-        "change_list": "yes",
-    }
+    assert ctl("DELETE", "/_sandbox/dialect") == DIALECT_DEFAULTS
 
 
 def fetch_signed(sandbox, request, ts, mac):
@@ -77,7 +74,16 @@ def test_the_tokens_fetch_is_accepted_signed_one_way_only(sandbox, make_client, 
 
 @pytest.mark.parametrize(
     "change",
-    [{"fetch_signature": "later"}, {"return_id_request": "no"}, {"colour": "blue"}, {"change_list": "410"}],
+    [
+        {"fetch_signature": "later"},
+        {"return_id_request": "no"},
+        {"colour": "blue"},
+        {"change_list": "410"},
+        {"list_shape": "rows"},
+        {"status_case": "title"},
+        {"id_format": "uuid"},
+        {"proof": "no"},
+    ],
 )
 def test_a_dialect_that_makes_no_sense_is_refused(ctl, change):
     with pytest.raises(requests.HTTPError) as caught:

@@ -78,9 +78,19 @@ SIGNATORY_STATUSES = tuple(key for key, _label in SIGNATORY_STATES)
 OPEN_STATUSES = ("draft", "prepared", "sent")  # a collection in progress
 DRAFT_STATUSES = ("draft", "prepared")  # not sent yet: it may be deleted
 CLOSED_STATUSES = ("refused", "expired", "cancelled")  # ended without a signed document
+# ASSUMED: how a page of the change list wraps its transactions.  Ours is
+# {"items": [...], "hasMore": bool}; two other common wrappings are read as
+# well: {"data": [...], "hasMore": bool} and a Spring page {"content": [...],
+# "last": bool}.  Any other shape is refused with a clear error (it names the
+# keys that came), never read as an empty page.
+LIST_SHAPES = ("items", "data", "content")
 # ASSUMED: the change list's stamps may be committed out of order on the
 # platform's side; each run reads again the last minute before its position.
 CHANGES_OVERLAP_MS = 60 * 1000
+
+# HTTP statuses that say a call does not exist on the platform (not found,
+# method not allowed, not implemented).
+ABSENT_STATUSES = (404, 405, 501)
 
 HEADER_OFFICE = "JSE-EDITOR-TOKEN-OFFICE"
 HEADER_USER = "JSE-EDITOR-TOKEN-USER"
@@ -360,6 +370,7 @@ class ChangesPage:
     position: tuple | None = None
     continuation: str = ""
     problems: tuple = ()
+    shape: str = "items"  # the key the page's transactions came under (see LIST_SHAPES)
 
 
 @dataclass(frozen=True)
@@ -734,8 +745,12 @@ class JseClient:
 
     def get_transaction(self, transaction_id):
         """ASSUMED: one transaction, with its page ``url`` and statuses."""
-        data = self._call("GET", self._tx(transaction_id), "transaction.get", idempotent=True)
-        return Transaction.from_json(data)
+        return Transaction.from_json(self.get_transaction_answer(transaction_id))
+
+    def get_transaction_answer(self, transaction_id):
+        """The JSON of ``get_transaction`` as it came (the platform check reads
+        the id's format and the statuses' case in it)."""
+        return self._call("GET", self._tx(transaction_id), "transaction.get", idempotent=True)
 
     def list_changes(self, updated_since, after_id=None, continuation=None):
         """ASSUMED: one page of the transactions changed since a position,
@@ -753,10 +768,9 @@ class JseClient:
         if continuation:
             params["continuation"] = continuation
         data = self._call("GET", self._tx(), "transaction.list", params=params, idempotent=True)
-        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-            raise JseResponseError("jesignexpert.com sent no transaction list", endpoint="transaction.list")
+        shape = _list_shape(data)
         transactions, problems, position = [], [], None
-        for item in data["items"]:
+        for item in data[shape]:
             try:
                 transaction = Transaction.from_json(item)
             except JseResponseError:
@@ -766,12 +780,16 @@ class JseClient:
             if transaction.updated_at is not None:
                 position = (transaction.updated_at, transaction.id)
         nxt = data.get("next")
+        has_more = data.get("hasMore")
+        if has_more is None and isinstance(data.get("last"), bool):  # a Spring page
+            has_more = not data["last"]
         return ChangesPage(
             transactions=tuple(transactions),
-            has_more=bool(data.get("hasMore")),
+            has_more=bool(has_more),
             position=position,
             continuation=nxt if isinstance(nxt, str) else "",
             problems=tuple(problems),
+            shape=shape,
         )
 
     def iter_change_pages(self, updated_since, after_id=None, max_pages=1000):
@@ -817,6 +835,21 @@ class JseClient:
     def download_proof(self, transaction_id, out, max_bytes=PDF_MAX_BYTES * 5):
         """ASSUMED: streams the proof file into ``out`` (as ``download_document``)."""
         return self._download(self._tx(transaction_id, "proof"), "transaction.proof", out, max_bytes, accept="*/*")
+
+    def download_proof_if_any(self, transaction_id, out, max_bytes=PDF_MAX_BYTES * 5):
+        """The proof file into ``out``, or None when the platform has no such
+        call (ASSUMED: 404, 405 or 501 on the proof of a transaction whose
+        signed document was just downloaded means the call does not exist;
+        the signed document then comes home without its proof)."""
+        try:
+            return self.download_proof(transaction_id, out, max_bytes)
+        except JseApiError as error:
+            if error.status in ABSENT_STATUSES:
+                _logger.info(
+                    "jesignexpert.com has no proof call (HTTP %s): the signed document comes alone", error.status
+                )
+                return None
+            raise
 
     def cancel_transaction(self, transaction_id):
         """ASSUMED: cancels a transaction that is not over (draft or sent): its
@@ -958,6 +991,22 @@ class JseClient:
         if status >= 500:
             return JseTransientError(f"jesignexpert.com failed with HTTP {status} ({endpoint})", status, endpoint)
         return JseApiError(f"jesignexpert.com answered HTTP {status} ({endpoint}) {details}".strip(), status, endpoint)
+
+
+def _list_shape(data):
+    """The key under which a change-list page holds its transactions (see
+    LIST_SHAPES), else a JseResponseError naming what came."""
+    if isinstance(data, dict):
+        for shape in LIST_SHAPES:
+            if isinstance(data.get(shape), list):
+                return shape
+        keys = ", ".join(sorted(str(k) for k in data)[:10]) or "none"
+    else:
+        keys = type(data).__name__
+    raise JseResponseError(
+        f"jesignexpert.com sent the change list in a shape we do not read (keys: {keys[:200]})",
+        endpoint="transaction.list",
+    )
 
 
 def _details_of(response):

@@ -1,6 +1,7 @@
 from . import jesignexpert_guarded_mixin
 from . import jesignexpert_api
 from . import jesignexpert_firm
+from . import jesignexpert_firm_platform_check
 from . import jesignexpert_access
 from . import jesignexpert_link_request
 from . import res_config_settings

@@ -314,7 +314,8 @@ class JesignexpertCollection(models.Model):
         if hashlib.sha256(pdf).hexdigest() != download.sha256:
             raise jse.JseResponseError("the signed document changed while it was read")
         proof = io.BytesIO()
-        client.download_proof(self.jse_id, proof)
+        # None: the platform has no proof call; the signed document comes alone.
+        has_proof = client.download_proof_if_any(self.jse_id, proof) is not None
         subject = self._subject()
         # A contract's document is named after the contract; another one after the collection.
         base = subject.name if self.contract_id else self.name
@@ -328,7 +329,7 @@ class JesignexpertCollection(models.Model):
                 "mimetype": "application/pdf",
             }
         )
-        proof_file = attachments.create(
+        proof_file = has_proof and attachments.create(
             {
                 "name": f"{base} - preuve.zip",
                 "raw": proof.getvalue(),
@@ -340,7 +341,7 @@ class JesignexpertCollection(models.Model):
         self.sudo().write(
             {
                 "signed_attachment_id": signed.id,
-                "proof_attachment_id": proof_file.id,
+                "proof_attachment_id": proof_file and proof_file.id,
                 "signed_sha256": download.sha256,
                 "signed_on": fields.Datetime.now(),
                 "fetch_error": False,

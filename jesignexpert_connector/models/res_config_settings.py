@@ -105,6 +105,18 @@ class ResConfigSettings(models.TransientModel):
             ok, message = True, self.env._("jesignexpert.com accepts the integrator credentials.")
         return api._notification(message, ok, sticky=not ok)
 
+    def action_jesignexpert_check_platform(self):
+        """Checks, on a throw-away draft, which of the connector's assumptions
+        hold on jesignexpert.com, with the company's linked cabinet; the result
+        is kept on the cabinet and sets how its news is found."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators may check jesignexpert.com."))
+        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        if not firm:
+            raise UserError(self.env._("%s has no linked jesignexpert.com cabinet yet.", self.company_id.name))
+        return firm._platform_check()
+
     def action_jesignexpert_link(self):
         self.ensure_one()
         return self.env["jesignexpert.firm"]._action_start_link(

@@ -26,3 +26,4 @@ from . import test_bulk_sending_concurrency
 from . import test_way_back
 from . import test_chaos
 from . import test_sweep
+from . import test_platform_check

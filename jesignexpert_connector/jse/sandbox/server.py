@@ -363,12 +363,24 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """A transaction as the API reports it, with the fields a test asked
         the platform to report instead (``/_sandbox/transaction/{id}/answer``)."""
         answer = self._txn_json(row)
+        dialect = self.store.dialect()
+        if dialect["status_case"] == "upper":
+            answer["status"] = answer["status"].upper()
+            for signatory in answer["signatories"]:
+                signatory["status"] = signatory["status"].upper()
+        answer["id"] = self._api_id(row["id"], dialect)
         for key, value in (self.store.option(row["id"], "answer") or {}).items():
             if value is None:
                 answer.pop(key, None)
             else:
                 answer[key] = value
         return answer
+
+    def _api_id(self, tid, dialect=None):
+        """A transaction id as the API writes it: text, or (dialect
+        ``id_format`` "number") a JSON number when it is made of digits."""
+        dialect = dialect or self.store.dialect()
+        return int(tid) if dialect["id_format"] == "number" and tid.isdigit() else tid
 
     def _txn_json(self, row):
         data = json.loads(row["data"])
@@ -427,7 +439,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if data.get("invitationMode", "sequential") not in ("sequential", "parallel"):
             raise SandboxError(400, "invitationMode must be sequential or parallel")
         tid = self.store.create_transaction(sc, office_id, collaborator_id, data)
-        return _json(200, {"id": tid})
+        return _json(200, {"id": self._api_id(tid)})
 
     def _txn(self, sc, tid):
         office_id, _collaborator_id = self._auth(sc)
@@ -445,7 +457,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if after_id is not None and not re.fullmatch(r"\w+", after_id):
             raise SandboxError(400, "afterId is not a transaction id")
         rows, more = self.store.changed_since(sc, office_id, int(since), after_id)
-        return _json(200, {"items": [self._api_txn_json(r) for r in rows], "hasMore": more})
+        items = [self._api_txn_json(r) for r in rows]
+        shape = self.store.dialect()["list_shape"]
+        if shape == "content":  # a Spring page: no hasMore, a "last" flag
+            return _json(200, {"content": items, "last": not more, "numberOfElements": len(items)})
+        return _json(200, {shape: items, "hasMore": more})
 
     def api_get(self, sc, tid):
         return _json(200, self._api_txn_json(self._txn(sc, tid)))
@@ -506,11 +522,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def api_draft(self, sc, tid):
         row = self._txn(sc, tid)
         self.store.set_draft(row)
-        return _json(200, {"id": tid, "url": f"{self._base()}/collecte/{tid}"})
+        return _json(200, {"id": self._api_id(tid), "url": f"{self._base()}/collecte/{tid}"})
 
     def api_send(self, sc, tid):
         self.store.send(self._txn(sc, tid))
-        return _json(200, {"id": tid})
+        return _json(200, {"id": self._api_id(tid)})
 
     def api_cancel(self, sc, tid):
         self.store.cancel(self._txn(sc, tid))
@@ -526,6 +542,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         )
 
     def api_proof(self, sc, tid):
+        if self.store.dialect()["proof"] == "404":  # a platform without this call
+            raise SandboxError(404, "not found")
         content = self.store.proof(self._txn(sc, tid))
         return Reply(200, content, "application/zip", {"Content-Disposition": 'attachment; filename="preuve.zip"'})
 
@@ -827,7 +845,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     def ctl_dialect(self):
         """Changes how the sandbox reads what the public material leaves open
-        (``return_id_request``, ``fetch_signature``, ``change_list``; see
+        (``return_id_request``, ``fetch_signature``, ``change_list``,
+        ``list_shape``, ``status_case``, ``id_format``, ``proof``; see
         store.DIALECT_DEFAULTS)."""
         return _json(200, self.store.set_dialect(**self._json_body()))
 

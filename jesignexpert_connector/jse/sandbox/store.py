@@ -82,9 +82,30 @@ FAULT_MODES = ("500", "429", "timeout", "403", "corrupt_pdf", "status")
 # ``fetch_signature`` (the tokens' fetch is accepted signed anew, "fresh";
 # only with the start call's own ts and HMAC, "start"; or either, "any");
 # ``change_list`` (the change list is there, "yes", or answers 404, 405 or 501).
-DIALECT_DEFAULTS = {"return_id_request": True, "fetch_signature": "any", "change_list": "yes"}
+# The API's answers may differ too: ``list_shape`` (the change list's items
+# under "items", "data", or "content" with a "last" flag as Spring pages
+# have), ``status_case`` (statuses in "lower" or "upper" case), ``id_format``
+# (transaction ids as JSON "text", or as a JSON "number") and ``proof`` (the
+# proof call answers, "yes", or does not exist, "404").
+DIALECT_DEFAULTS = {
+    "return_id_request": True,
+    "fetch_signature": "any",
+    "change_list": "yes",
+    "list_shape": "items",
+    "status_case": "lower",
+    "id_format": "text",
+    "proof": "yes",
+}
 FETCH_SIGNATURES = ("any", "fresh", "start")
 CHANGE_LISTS = ("yes", "404", "405", "501")
+DIALECT_CHOICES = {
+    "fetch_signature": FETCH_SIGNATURES,
+    "change_list": CHANGE_LISTS,
+    "list_shape": ("items", "data", "content"),
+    "status_case": ("lower", "upper"),
+    "id_format": ("text", "number"),
+    "proof": ("yes", "404"),
+}
 _TXN_IN_PATH = re.compile(r"/transaction/([^/]+)")
 
 
@@ -194,10 +215,9 @@ class Store:
             raise SandboxError(400, f"unknown dialect keys {sorted(unknown)}, use {sorted(DIALECT_DEFAULTS)}")
         if "return_id_request" in changes and not isinstance(changes["return_id_request"], bool | None):
             raise SandboxError(400, "return_id_request must be true or false")
-        if changes.get("fetch_signature", "any") not in (*FETCH_SIGNATURES, None):
-            raise SandboxError(400, f"fetch_signature must be one of {', '.join(FETCH_SIGNATURES)}")
-        if changes.get("change_list", "yes") not in (*CHANGE_LISTS, None):
-            raise SandboxError(400, f"change_list must be one of {', '.join(CHANGE_LISTS)}")
+        for key, choices in DIALECT_CHOICES.items():
+            if key in changes and changes[key] not in (*choices, None):
+                raise SandboxError(400, f"{key} must be one of {', '.join(choices)}")
         with self.transaction():
             dialect = self.dialect() | changes
             dialect = {k: v for k, v in dialect.items() if v is not None and v != DIALECT_DEFAULTS[k]}
@@ -441,7 +461,10 @@ class Store:
     # ----------------------------------------------------- transactions --
 
     def create_transaction(self, shortcut, office_id, collaborator_id, data):
-        tid = secrets.token_hex(8)
+        # The "number" dialect's ids are digits (12, never a leading zero),
+        # which the API writes as JSON numbers.
+        number = self.dialect()["id_format"] == "number"
+        tid = str(10**11 + secrets.randbelow(9 * 10**11)) if number else secrets.token_hex(8)
         now = self.now()
         with self.transaction():
             self._q(
@@ -556,8 +579,10 @@ class Store:
             self._touch(row["id"], "sent", sent_ms=now)
 
     def delete(self, row):
+        """Deletes a draft, or a draft that was cancelled before it was ever sent."""
         with self.transaction():
-            self._require_draft(row)
+            if not (row["status"] == "cancelled" and not row["sent_ms"]):
+                self._require_draft(row)
             for table in ("document", "signatory"):
                 self._q(f"DELETE FROM {table} WHERE txn_id = ?", row["id"])
             self._q("DELETE FROM txn WHERE id = ?", row["id"])
