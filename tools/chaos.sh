@@ -21,9 +21,9 @@ log "playing $JSE_CHAOS_SCHEDULES schedules from seed ${JSE_CHAOS_SEED:-1} (abou
 "$ODOO_PYTHON" "$ODOO_BIN" -c "$WORK/odoo.conf" -d jse_chaos --test-enable --stop-after-init \
     --test-tags "/$ADDON:TestChaosCampaign" >"$WORK/chaos.log" 2>&1
 grep -E "chaos seed [0-9]+:" -A1 "$WORK/chaos.log" | sed -E 's/^[0-9-]+ [0-9:,]+ [0-9]+ [A-Z]+ [^ ]+ [^ ]+: //'
-line=$(grep -oE "chaos: .*" "$WORK/chaos.log" | tail -n 1)
+line=$(sed -nE 's/.*chaos: ([0-9]+ schedules.*[^ ]) *$/\1/p' "$WORK/chaos.log" | tail -n 1)
 result=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$WORK/chaos.log" | tail -n 1)
-echo "${line:-chaos: no result (see below)}"
+echo "${line:-no result (see below)}"
 if [ -z "$line" ] || [ "$result" != "0 failed, 0 error(s) of 1 tests" ]; then
     grep -E " (ERROR|CRITICAL) " "$WORK/chaos.log" | grep -v "chaos seed" | head -n 20 >&2
     exit 1
