@@ -231,6 +231,7 @@ class JesignexpertCollection(models.Model):
     def _take_news_locked(self, client, transaction, fetch_now):
         """_take_news once the row lock is held; returns the rate limit error
         of the fetch, if any."""
+        self.invalidate_recordset()  # as committed when the lock was taken, not as read before
         firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if firm and self.firm_id != firm:
             self.sudo().firm_id = firm  # linked again: its news now comes through this one
@@ -241,6 +242,13 @@ class JesignexpertCollection(models.Model):
         return None
 
     # ---------------------------------------------------- signed document --
+
+    def _still_unfetched(self):
+        """Whether the signed document is still to fetch, as committed now
+        (called under the row lock: what was read before may be stale)."""
+        self.ensure_one()
+        self.invalidate_recordset(["state", "signed_attachment_id"])
+        return self.state == "signed" and not self.signed_attachment_id
 
     def _fetch(self, client):
         """Fetches the signed document.  Whatever goes wrong with this one

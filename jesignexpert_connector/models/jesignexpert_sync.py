@@ -318,7 +318,11 @@ class JesignexpertSync(models.AbstractModel):
                         report.done += 1
                         try:
                             with self.env.cr.savepoint():
-                                rate_limited = try_lock(collection) and collection._fetch(client)
+                                rate_limited = None
+                                # Read again under the lock: a user's "Refresh" may have
+                                # taken it home since the search.
+                                if try_lock(collection) and collection._still_unfetched():
+                                    rate_limited = collection._fetch(client)
                         except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
                             _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
                             rate_limited = None
