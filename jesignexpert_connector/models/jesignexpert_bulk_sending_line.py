@@ -279,6 +279,9 @@ class JesignexpertBulkSendingLine(models.Model):
             filename,
             self.signer_ids,
         )
+        if self.document_source == "generated":
+            # Rendered anew at each try (its bytes hold the time): what it says is what counts.
+            request["document_key"] = self.env["jesignexpert.collection"]._document_hash(contract)
         tid, url = drafts._make(self, firm, access, request)
         try:
             with self.env.cr.savepoint():

@@ -295,6 +295,8 @@ class JesignexpertDrafting(models.AbstractModel):
         subject = {"employee_id": contract.id} if contract._name == "hr.employee" else {"contract_id": contract.id}
         if not generated:
             subject["document_sha256"] = False
+        elif request.get("document_key"):  # the fingerprint of the contract's document, already made
+            subject["document_sha256"] = request["document_key"]
         collection = (
             self.env["jesignexpert.collection"]
             .sudo()

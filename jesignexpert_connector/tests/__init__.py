@@ -24,3 +24,4 @@ from . import test_cdd_deadline
 from . import test_bulk_sending
 from . import test_bulk_sending_concurrency
 from . import test_way_back
+from . import test_once_exactly
