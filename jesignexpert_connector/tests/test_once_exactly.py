@@ -12,10 +12,11 @@ import psycopg2.errors
 import requests
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..jse import client as jse
-from .common import CollectionCase
+from .common import CollectionCase, sent_collection
 
 
 def serialization_failure(*args, **kwargs):
@@ -103,3 +104,68 @@ class TestDraftJournal(CollectionCase):
         self.env["jesignexpert.draft"]._purge_orphans()
         self.assertFalse(line.exists())
         self.assertFalse(self.exists_on_platform(stale), "the next daily check deleted it")
+
+
+@tagged("post_install", "-at_install")
+class TestCancelThenSend(CollectionCase):
+    """ "Cancel the collection in progress, then send this one": the new draft
+    is made first, the old collection cancelled after."""
+
+    def setUp(self):
+        super().setUp()
+        self.previous = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS v1")
+
+    def remote_status(self, collection):
+        return self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")["status"]
+
+    def wizard_cancelling_the_previous(self):
+        wizard = self.open_wizard()
+        self.assertEqual(wizard.open_collection_id, self.previous)
+        wizard.duplicate_choice = "cancel"
+        wizard.action_next()
+        wizard.action_next()
+        return wizard
+
+    def test_a_new_draft_that_fails_leaves_the_collection_in_progress(self):
+        wizard = self.wizard_cancelling_the_previous()
+        refused = jse.JseRequestRefused("the document is refused")
+        with patch.object(jse.JseClient, "upload_file", side_effect=refused), self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertEqual(self.remote_status(self.previous), "sent", "the contract keeps its collection in progress")
+        self.assertEqual(self.previous.state, "sent")
+
+    def test_a_cancel_that_fails_keeps_the_new_draft_and_says_so(self):
+        wizard = self.wizard_cancelling_the_previous()
+        down = jse.JseTransientError("jesignexpert.com is unavailable", 503)
+        with patch.object(jse.JseClient, "cancel_transaction", side_effect=down):
+            action = wizard.action_confirm()
+        new = self.contract.jesignexpert_collection_ids - self.previous
+        self.assertEqual((len(new), new.state), (1, "draft"), "the new draft is made")
+        self.assertEqual(self.remote_status(new), "draft")
+        self.assertEqual((self.previous.state, self.remote_status(self.previous)), ("sent", "sent"))
+        self.assertEqual(action["tag"], "display_notification", "the user is told")
+        self.assertIn("could not be cancelled", action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["url"], new.jse_url, "then goes to the new draft")
+        self.assertIn("could not be cancelled", new.message_ids[:1].body)
+        self.assertIn("could not be cancelled", self.contract.message_ids[:1].body)
+
+    def test_cancel_then_send_in_that_order(self):
+        wizard = self.wizard_cancelling_the_previous()
+        wizard.action_confirm()
+        new = self.contract.jesignexpert_collection_ids - self.previous
+        self.assertEqual((self.previous.state, self.remote_status(self.previous)), ("cancelled", "cancelled"))
+        self.assertEqual((new.state, self.remote_status(new)), ("draft", "draft"))
+
+    def test_a_double_click_makes_one_draft(self):
+        """The second click's request, replayed once the first committed,
+        answers with the first's collection: it neither makes a second draft
+        nor cancels the first's as "the collection in progress"."""
+        wizard = self.wizard_cancelling_the_previous()
+        before = len(self.transactions())
+        first = wizard.action_confirm()
+        second = wizard.action_confirm()
+        new = self.contract.jesignexpert_collection_ids - self.previous
+        self.assertEqual(len(new), 1)
+        self.assertEqual(second, first)
+        self.assertEqual(len(self.transactions()), before + 1, "one draft made on jesignexpert.com")
+        self.assertEqual((new.state, self.remote_status(new)), ("draft", "draft"))
