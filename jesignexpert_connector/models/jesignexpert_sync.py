@@ -67,7 +67,7 @@ def try_lock(record):
 
 
 class Report:
-    """What one batch did (collections taken) and what it left."""
+    """What one batch did (changes read, documents tried) and what it left."""
 
     def __init__(self):
         self.done = 0
@@ -242,15 +242,18 @@ class JesignexpertSync(models.AbstractModel):
         problems = []
         for page in client.iter_change_pages(stamp, after_id):
             collections = self._collections_of(group, [t.id for t in page.transactions])
+            if not page.transactions:
+                report.done += 1  # a page read is work done, even an empty one
             for transaction in page.transactions:
                 if monotonic() > deadline:  # the next batch goes on from here
                     self._save_position(group, min(position, floor) if floor else position, resume=True)
                     return False
+                # Every transaction read counts, made in Odoo or not: Odoo takes
+                # a batch that reports nothing done for the end of the work.
+                report.done += 1
                 collection = collections.get(transaction.id)
-                if collection:
-                    report.done += 1
-                    if not collection._take_news(client, transaction) and floor is None:
-                        floor = (max(0, (transaction.updated_at or 1) - 1), "")
+                if collection and not collection._take_news(client, transaction) and floor is None:
+                    floor = (max(0, (transaction.updated_at or 1) - 1), "")
                 if transaction.updated_at is not None:
                     position = (transaction.updated_at, transaction.id)
             problems += page.problems

@@ -25,3 +25,4 @@ from . import test_bulk_sending
 from . import test_bulk_sending_concurrency
 from . import test_way_back
 from . import test_once_exactly
+from . import test_cron_honest

@@ -1,0 +1,67 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The scheduled actions do what they say: a cabinet whose change list is
+full of transactions made outside Odoo is read to its end; the fetch-retry
+path uses the accesses the main path would; the daily check's steps do not
+depend on one another."""
+
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from ..models import jesignexpert_sync as sync_module
+from ..sandbox_helpers import sent_transaction
+from .common import CollectionCase, sent_collection
+
+
+@tagged("post_install", "-at_install")
+class TestCronDoesWhatItSays(CollectionCase):
+    def test_a_change_list_full_of_foreign_transactions_is_read_to_its_end_in_chained_batches(self):
+        self.sandbox_setting("/_sandbox/page_size", {"size": 2}, {"size": 100})
+        with self.firm._client(self.firm._usable_accesses()[:1]) as client:
+            for n in range(8):  # made on jesignexpert.com, not from Odoo
+                sent_transaction(client, f"Hors Odoo {n}", "Paul Durand", "paul.durand@example.com")
+        collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+
+        clock = [0.0]
+        sync = type(self.env["jesignexpert.sync"])
+        collections_of = sync._collections_of
+
+        def ten_seconds_a_page(model, group, transaction_ids):
+            clock[0] += 10
+            return collections_of(model, group, transaction_ids)
+
+        self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.sync_batch_seconds", "15")
+        cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_sync")
+        batches = []
+        with (
+            patch.object(sync_module, "monotonic", lambda: clock[0]),
+            patch.object(sync, "_collections_of", ten_seconds_a_page),
+        ):
+            for _batch in range(50):
+                cron, progress = cron._add_progress()
+                self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
+                batches.append((progress.done, progress.remaining))
+                # As ir_cron decides: nothing done, or nothing left, ends the chain.
+                if not progress.done or not progress.remaining:
+                    break
+        self.assertGreater(len(batches), 2, "the list took several batches")
+        self.assertTrue(all(done for done, _remaining in batches), batches)
+        self.assertTrue(collection.signed_attachment_id, "the signature after them came home")
+
+    def test_one_step_of_the_daily_check_that_fails_does_not_stop_the_others(self):
+        firms = type(self.env["jesignexpert.firm"])
+        drafts = type(self.env["jesignexpert.draft"])
+        links = type(self.env["jesignexpert.link.request"])
+        self.firm.last_check = False
+        with (
+            patch.object(firms, "_remind_before_lapse", side_effect=RuntimeError("something nobody foresaw")),
+            patch.object(drafts, "_purge_orphans", side_effect=RuntimeError("and again")),
+            patch.object(links, "_purge") as purge_links,
+            self.assertLogs("odoo.addons.jesignexpert_connector.models.jesignexpert_firm", "ERROR") as logs,
+        ):
+            self.env["jesignexpert.firm"]._cron_check_connections()  # raises nothing
+        purge_links.assert_called_once()
+        self.assertEqual(len(logs.output), 2, "each failed step is logged")
+        self.assertTrue(self.firm.last_check, "the cabinet was checked")
