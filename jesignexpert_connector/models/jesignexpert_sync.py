@@ -296,42 +296,62 @@ class JesignexpertSync(models.AbstractModel):
     @api.model
     def _fetch_due(self, deadline, report, companies=None):
         """Tries again the signed documents that could not be fetched, when
-        their wait is over, with their cabinet's usable accesses."""
+        their wait is over, with their cabinet's usable accesses (one that
+        jesignexpert.com refuses makes way for the next, as in the change
+        list's path); a cabinet asked to wait is left until then."""
+        now = fields.Datetime.now()
         domain = [
             ("state", "=", "signed"),
             ("signed_attachment_id", "=", False),
-            ("next_fetch_on", "<=", fields.Datetime.now()),
+            ("next_fetch_on", "<=", now),
         ]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         due = self.env["jesignexpert.collection"].sudo().search(domain, order="next_fetch_on")
         for firm, collections in due.grouped(lambda c: c._firm()).items():
+            if firm.sync_paused_until and firm.sync_paused_until > now:
+                continue  # jesignexpert.com asked this cabinet to wait
             if monotonic() > deadline:
                 report.remaining += len(collections)
                 continue
             with self._isolated(firm, "fetch"):
-                access = firm._usable_accesses()[:1]
-                if not access:
-                    continue
-                with firm._client(access) as client:
-                    for n, collection in enumerate(collections):
-                        if monotonic() > deadline:
-                            report.remaining += len(collections) - n
-                            break
-                        report.done += 1
+                for access in firm._usable_accesses():
+                    try:
+                        with firm._client(access) as client:
+                            self._fetch_collections(firm, client, collections, deadline, report)
+                        break
+                    except jse.JseAuthError:
                         try:
                             with self.env.cr.savepoint():
-                                rate_limited = None
-                                # Read again under the lock: a user's "Refresh" may have
-                                # taken it home since the search.
-                                if try_lock(collection) and collection._still_unfetched():
-                                    rate_limited = collection._fetch(client)
-                        except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
-                            _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
-                            rate_limited = None
+                                access._refused()
+                        except CONCURRENT_UPDATE:  # another run refused it at the same time
+                            _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
                         self._commit()
-                        if rate_limited:  # the cabinet's other documents wait as well
-                            break
+
+    @api.model
+    def _fetch_collections(self, firm, client, collections, deadline, report):
+        """_fetch_due for one cabinet's collections, with one access."""
+        for n, collection in enumerate(collections):
+            if monotonic() > deadline:
+                report.remaining += len(collections) - n
+                break
+            report.done += 1
+            try:
+                with self.env.cr.savepoint():
+                    rate_limited = None
+                    # Read again under the lock: a user's "Refresh" may have
+                    # taken it home since the search.
+                    if try_lock(collection) and collection._still_unfetched():
+                        rate_limited = collection._fetch(client)
+            except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
+                _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
+                rate_limited = None
+            self._commit()
+            if rate_limited:  # the cabinet's other documents wait as well
+                wait = fields.Datetime.now() + timedelta(seconds=rate_limited.retry_after)
+                self._write_cabinet(firm, {"sync_paused_until": wait})
+                self._commit()
+                break
 
     @api.model
     def _remind_unfetched(self):

@@ -5,11 +5,15 @@ full of transactions made outside Odoo is read to its end; the fetch-retry
 path uses the accesses the main path would; the daily check's steps do not
 depend on one another."""
 
+from datetime import timedelta
+from time import monotonic
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..models import jesignexpert_sync as sync_module
+from ..models.jesignexpert_sync import Report
 from ..sandbox_helpers import sent_transaction
 from .common import CollectionCase, sent_collection
 
@@ -65,3 +69,30 @@ class TestCronDoesWhatItSays(CollectionCase):
         purge_links.assert_called_once()
         self.assertEqual(len(logs.output), 2, "each failed step is logged")
         self.assertTrue(self.firm.last_check, "the cabinet was checked")
+
+    # ------------------------------------------------------ fetch retry --
+
+    def signed_waiting_for_its_retry(self):
+        collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+        collection.write(
+            {"state": "signed", "fetch_attempts": 1, "next_fetch_on": fields.Datetime.now() - timedelta(minutes=1)}
+        )
+        return collection
+
+    def test_the_fetch_retry_falls_back_on_the_next_access(self):
+        marie = self.link_tokens(email="marie.martin@cabinet-exemple.fr")
+        self.firm._link_user(marie, self.initiator)
+        collection = self.signed_waiting_for_its_retry()
+        self.sandbox_call("POST", "/_sandbox/tokens/revoke", json={"email": "jean.doe@cabinet-exemple.fr"})
+        self.env["jesignexpert.sync"]._fetch_due(monotonic() + 600, Report())
+        self.assertTrue(collection.signed_attachment_id, "fetched with the access jesignexpert.com accepts")
+        self.assertFalse(collection.fetch_error)
+
+    def test_the_fetch_retry_respects_the_cabinets_pause(self):
+        collection = self.signed_waiting_for_its_retry()
+        self.firm.sync_paused_until = fields.Datetime.now() + timedelta(minutes=5)
+        self.sandbox_call("DELETE", "/_sandbox/calls")
+        self.env["jesignexpert.sync"]._fetch_due(monotonic() + 600, Report())
+        self.assertFalse(collection.signed_attachment_id)
+        self.assertFalse(self.sandbox_call("GET", "/_sandbox/calls"), "jesignexpert.com is not asked")
