@@ -214,8 +214,9 @@ class JesignexpertCollection(models.Model):
             try:
                 with self.env.cr.savepoint():
                     locked = try_lock(self)
-                    if locked:
-                        rate_limited = self._take_news_locked(client, transaction, fetch_now)
+                    if locked:  # what it writes (chatter, notifications) is for the initiator
+                        initiators = self.with_env(self._initiator_env())
+                        rate_limited = initiators._take_news_locked(client, transaction, fetch_now)
                 break
             except CONCURRENT_UPDATE:
                 locked = False
@@ -299,11 +300,12 @@ class JesignexpertCollection(models.Model):
         """An activity for the initiator: the signed document does not come
         home.  Once per collection, until its document is fetched."""
         for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
+            env = collection._initiator_env()
             activity = collection.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=collection.initiator_id.id,
-                summary=self.env._("Signed document not fetched yet"),
-                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
+                summary=env._("Signed document not fetched yet"),
+                note=env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
             )
             collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
 
@@ -332,6 +334,7 @@ class JesignexpertCollection(models.Model):
                 "raw": pdf,  # not base64: a 10 MB document is not copied three times
                 "res_model": subject._name,
                 "res_id": subject.id,
+                "company_id": self.company_id.id,
                 "mimetype": "application/pdf",
             }
         )
@@ -341,6 +344,7 @@ class JesignexpertCollection(models.Model):
                 "raw": proof.getvalue(),
                 "res_model": subject._name,
                 "res_id": subject.id,
+                "company_id": self.company_id.id,
             }
         )
         reminder = self.sudo().fetch_activity_id

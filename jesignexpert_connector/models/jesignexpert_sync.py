@@ -342,7 +342,8 @@ class JesignexpertSync(models.AbstractModel):
                     # Read again under the lock: a user's "Refresh" may have
                     # taken it home since the search.
                     if try_lock(collection) and collection._still_unfetched():
-                        rate_limited = collection._fetch(client)
+                        # What it writes (chatter, notifications) is for the initiator.
+                        rate_limited = collection.with_env(collection._initiator_env())._fetch(client)
             except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
                 _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
                 rate_limited = None

@@ -15,7 +15,7 @@ from odoo.tests import tagged
 from ..models import jesignexpert_sync as sync_module
 from ..models.jesignexpert_sync import Report
 from ..sandbox_helpers import sent_transaction
-from .common import CollectionCase, sent_collection
+from .common import CollectionCase, run_sync, sent_collection
 
 
 @tagged("post_install", "-at_install")
@@ -96,3 +96,34 @@ class TestCronDoesWhatItSays(CollectionCase):
         self.env["jesignexpert.sync"]._fetch_due(monotonic() + 600, Report())
         self.assertFalse(collection.signed_attachment_id)
         self.assertFalse(self.sandbox_call("GET", "/_sandbox/calls"), "jesignexpert.com is not asked")
+
+    # ----------------------------------------------- the initiator's words --
+
+    def french_initiators_collection(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["jesignexpert_connector"], ["fr_FR"], overwrite=True)
+        self.initiator.lang = "fr_FR"
+        collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS")
+        collection.initiator_id = self.initiator
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+        return collection
+
+    def check_home_in_french(self, collection):
+        self.assertTrue(collection.signed_attachment_id)
+        self.assertIn("Signé par tous les signataires", self.contract.message_ids[:1].body)
+        self.assertIn("Signé par tous les signataires", collection.message_ids.mapped("body")[0])
+        self.assertEqual(collection.signed_attachment_id.company_id, self.contract.company_id)
+        self.assertEqual(collection.proof_attachment_id.company_id, self.contract.company_id)
+
+    def test_a_french_initiator_gets_french_chatter_for_the_signed_document(self):
+        collection = self.french_initiators_collection()
+        run_sync(self.env(context=dict(self.env.context, lang="en_US")))
+        self.check_home_in_french(collection)
+
+    def test_the_fetch_retry_speaks_french_to_a_french_initiator_too(self):
+        collection = self.french_initiators_collection()
+        collection.write(
+            {"state": "signed", "fetch_attempts": 1, "next_fetch_on": fields.Datetime.now() - timedelta(minutes=1)}
+        )
+        self.env["jesignexpert.sync"].with_context(lang="en_US")._fetch_due(monotonic() + 600, Report())
+        self.check_home_in_french(collection)
