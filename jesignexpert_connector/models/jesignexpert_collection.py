@@ -263,8 +263,9 @@ class JesignexpertCollection(models.Model):
                 self._fetch_signed(client)
         except CONCURRENT_UPDATE:
             raise  # another run wrote meanwhile: the caller reads it again (see _take_news)
-        except jse.JseAuthError:
-            raise  # the access's trouble, not the document's: the caller tries the next access
+        except (jse.JseAuthError, jse.JseDeadlineReached):
+            # The access's trouble, or the batch's time: not the document's (the caller decides).
+            raise
         except jse.JseError as error:
             _logger.info("jesignexpert.com collection %s: signed document not fetched: %s", self.id, error)
             self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)

@@ -107,6 +107,12 @@ class JesignexpertSync(models.AbstractModel):
         return monotonic() + max(1.0, batch)
 
     @api.model
+    def _client_deadline(self, deadline):
+        """The batch's ``deadline`` on the clock the client reads: no HTTP
+        call, nor a wait between two, outlives the batch."""
+        return time.monotonic() + max(0.0, deadline - monotonic())
+
+    @api.model
     def _run(self, deadline, firms=None):
         """Every cabinet's news (or only ``firms``'), the signed documents
         still to fetch, the reminders; returns a Report."""
@@ -195,6 +201,7 @@ class JesignexpertSync(models.AbstractModel):
         for access in group._usable_accesses():
             try:
                 with group[0]._client(access) as client:
+                    client.deadline = self._client_deadline(deadline)
                     finished = self._read_changes(client, group, deadline, report)
             except jse.JseAuthError:
                 try:
@@ -210,6 +217,8 @@ class JesignexpertSync(models.AbstractModel):
                 self._write_cabinet(group, {"sync_paused_until": wait})
                 _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s", group.ids, error.retry_after)
                 finished = True
+            except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
+                finished = False
             except jse.JseError as error:
                 message = self.env["jesignexpert.api"]._error_message(error)
                 self._write_cabinet(group, {"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
@@ -318,6 +327,7 @@ class JesignexpertSync(models.AbstractModel):
                 for access in firm._usable_accesses():
                     try:
                         with firm._client(access) as client:
+                            client.deadline = self._client_deadline(deadline)
                             self._fetch_collections(firm, client, collections, deadline, report)
                         break
                     except jse.JseAuthError:
@@ -347,6 +357,9 @@ class JesignexpertSync(models.AbstractModel):
             except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
                 _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
                 rate_limited = None
+            except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
+                report.remaining += len(collections) - n
+                break
             self._commit()
             if rate_limited:  # the cabinet's other documents wait as well
                 wait = fields.Datetime.now() + timedelta(seconds=rate_limited.retry_after)

@@ -127,3 +127,19 @@ class TestCronDoesWhatItSays(CollectionCase):
         )
         self.env["jesignexpert.sync"].with_context(lang="en_US")._fetch_due(monotonic() + 600, Report())
         self.check_home_in_french(collection)
+
+    # ------------------------------------------------------ rate limits --
+
+    def test_a_429_during_the_sync_pauses_the_cabinet_without_sleeping(self):
+        collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+        self.inject_fault("429", count=1, retry_after=4)
+        started = monotonic()
+        run_sync(self.env)
+        self.assertLess(monotonic() - started, 3, "jesignexpert.com's wait is not slept inside the cron")
+        self.assertGreater(self.firm.sync_paused_until, fields.Datetime.now(), "the cabinet waits instead")
+        self.assertFalse(collection.signed_attachment_id)
+        self.sandbox_call("DELETE", "/_sandbox/faults")
+        self.firm.sync_paused_until = False
+        run_sync(self.env)
+        self.assertTrue(collection.signed_attachment_id, "it comes home once the wait is over")
