@@ -15,7 +15,7 @@ from odoo.tests import tagged
 from ..models import jesignexpert_sync as sync_module
 from ..models.jesignexpert_sync import Report
 from ..sandbox_helpers import sent_transaction
-from .common import CollectionCase, run_sync, sent_collection
+from .common import CollectionCase, cdd_contract, run_sync, sent_collection
 
 
 @tagged("post_install", "-at_install")
@@ -143,3 +143,17 @@ class TestCronDoesWhatItSays(CollectionCase):
         self.firm.sync_paused_until = False
         run_sync(self.env)
         self.assertTrue(collection.signed_attachment_id, "it comes home once the wait is over")
+
+    def test_the_signed_document_and_its_proof_belong_to_the_collections_company(self):
+        company = self.env["res.company"].create({"name": "Société B"})
+        self.env.user.company_ids |= company
+        firm = self.link_firm(company=company, office="Cabinet Petit & Associés", email="paul.petit@cabinet-exemple.fr")
+        employee = self.env["hr.employee"].create({"name": "Salarié B", "company_id": company.id})
+        contract = cdd_contract(self.env, employee, name="CDD B", company_id=company.id)
+        collection = sent_collection(self.env, firm, contract, "CDD B")
+        self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
+        self.assertNotEqual(self.env.company, company, "the run's company is another")
+        run_sync(self.env)
+        self.assertTrue(collection.signed_attachment_id)
+        self.assertEqual(collection.signed_attachment_id.company_id, company)
+        self.assertEqual(collection.proof_attachment_id.company_id, company)
