@@ -17,6 +17,7 @@ from odoo.tests import tagged
 
 from ..jse import client as jse
 from .common import CollectionCase, sent_collection
+from .test_bulk_sending import BulkCase
 
 
 def serialization_failure(*args, **kwargs):
@@ -169,3 +170,38 @@ class TestCancelThenSend(CollectionCase):
         self.assertEqual(second, first)
         self.assertEqual(len(self.transactions()), before + 1, "one draft made on jesignexpert.com")
         self.assertEqual((new.state, self.remote_status(new)), ("draft", "draft"))
+
+
+@tagged("post_install", "-at_install")
+class TestCancelThenSendInBulk(BulkCase):
+    """The same order for a bulk sending's contract."""
+
+    def setUp(self):
+        super().setUp()
+        self.previous = sent_collection(self.env, self.firm, self.second, "CDD JULIE BERNARD v1")
+        # One batch for the whole sending, however slow the PDF rendering is here.
+        self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.sync_batch_seconds", "120")
+        self.sending = self.start(self.second | self.third)
+        self.sending.duplicate_choice = "cancel"
+        self.confirm(self.sending)
+
+    def remote_status(self, collection):
+        return self.sandbox_call("GET", f"/_sandbox/transaction/{collection.jse_id}")["status"]
+
+    def test_a_new_draft_that_fails_leaves_the_collection_in_progress(self):
+        refused = jse.JseRequestRefused("the document is refused")
+        with patch.object(jse.JseClient, "upload_file", side_effect=refused):
+            self.prepare()
+        self.assertEqual(self.line(self.sending, self.second).state, "failed")
+        self.assertEqual((self.previous.state, self.remote_status(self.previous)), ("sent", "sent"))
+
+    def test_a_cancel_that_fails_keeps_the_new_draft_and_says_so(self):
+        down = jse.JseTransientError("jesignexpert.com is unavailable", 503)
+        with patch.object(jse.JseClient, "cancel_transaction", side_effect=down):
+            self.prepare()
+        line = self.line(self.sending, self.second)
+        self.assertEqual(line.state, "prepared")
+        self.assertIn("could not be cancelled", line.error)
+        self.assertEqual(self.remote_status(line.collection_id), "draft")
+        self.assertEqual((self.previous.state, self.remote_status(self.previous)), ("sent", "sent"))
+        self.assertIn("could not be cancelled", self.second.message_ids[:1].body)
