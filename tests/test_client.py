@@ -2,6 +2,7 @@
 
 import io
 import logging
+import time
 
 import pytest
 import requests
@@ -511,3 +512,62 @@ def test_an_expired_login_is_not_asked_twice(make_client, ctl):
     with pytest.raises(jse.JseLinkExpired):
         client.fetch_link(request.id_request, request.ts, request.signature)  # nobody logged in
     assert ctl("GET", "/_sandbox/calls")["api_link_fetch"] == 1
+
+
+# ------------------------------------------------------------- deadline --
+
+
+def test_with_a_deadline_a_429_is_raised_at_once_never_slept_on(linked, ctl, sleeps):
+    client = linked()
+    client.deadline = time.monotonic() + 60
+    ctl("POST", "/_sandbox/faults", json={"mode": "429", "count": 1, "retry_after": 7})
+    with pytest.raises(jse.JseRateLimited) as caught:
+        client.validate_check()
+    assert caught.value.retry_after == 7
+    assert sleeps == []
+
+
+def test_no_request_is_sent_past_the_deadline(linked):
+    client = linked()
+    client.deadline = time.monotonic() - 1
+    calls = client.calls
+    with pytest.raises(jse.JseDeadlineReached):
+        client.validate_check()
+    assert client.calls == calls
+
+
+def test_each_timeout_ends_by_the_deadline(linked, monkeypatch):
+    client = linked(timeout=30, transfer_timeout=120)
+    client.deadline = time.monotonic() + 2
+    seen = []
+    original = client.session.request
+
+    def spy(method, url, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        return original(method, url, **kwargs)
+
+    monkeypatch.setattr(client.session, "request", spy)
+    client.validate_check()
+    assert 0 < seen[0] <= 2
+
+
+def test_a_retry_whose_wait_passes_the_deadline_is_not_made(linked, ctl, sleeps):
+    client = linked(backoff=4, max_backoff=8, max_retries=3)
+    client.deadline = time.monotonic() + 1
+    ctl("POST", "/_sandbox/faults", json={"mode": "500", "count": 3})
+    calls = client.calls
+    with pytest.raises(jse.JseTransientError):
+        client.validate_check()
+    assert sleeps == []
+    assert client.calls - calls == 1
+
+
+def test_a_read_timed_out_by_the_deadline_is_not_retried_past_it(linked, ctl, sleeps):
+    client = linked(timeout=30)
+    client.deadline = time.monotonic() + 0.5
+    ctl("POST", "/_sandbox/faults", json={"mode": "timeout", "count": 1, "seconds": 1.5})
+    started = time.monotonic()
+    with pytest.raises(jse.JseTransientError):
+        client.validate_check()
+    assert time.monotonic() - started < 1.4, "the call ended by the deadline, not its 30 s timeout"
+    assert sleeps == []

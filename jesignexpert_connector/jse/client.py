@@ -170,6 +170,11 @@ class JseTransientError(JseApiError):
     """5xx, timeout or broken connection: worth trying again later."""
 
 
+class JseDeadlineReached(JseTransientError):
+    """The caller's deadline came before the call could be made (or tried
+    again): nothing is wrong with jesignexpert.com, the work goes on later."""
+
+
 class JseResponseError(JseApiError):
     """The answer was not what the API promises (bad JSON, too large...)."""
 
@@ -535,6 +540,12 @@ class JseClient:
     on transient failures with bounded exponential backoff; a 429 is retried on
     any call (a rate-limited request was not carried out) as long as its
     ``Retry-After`` fits in ``max_retry_after``, else raised.
+
+    ``deadline`` (a ``time.monotonic()`` value, None for none) bounds every
+    wait: no request is sent past it, each one's timeout (and a download's
+    whole transfer) ends by it, a retry whose wait would pass it is not made,
+    and a 429 is raised at once, never slept on (the caller, a scheduled job,
+    decides when to come back).  Past it, ``JseDeadlineReached`` is raised.
     """
 
     def __init__(
@@ -553,6 +564,7 @@ class JseClient:
         max_retry_after=30.0,
         session=None,
         sleep=time.sleep,
+        deadline=None,
     ):
         if not base_url or not re.match(r"^https?://", base_url):
             raise JseValidationError("invalid_url", "base_url", "the API base URL must start with http:// or https://")
@@ -572,6 +584,7 @@ class JseClient:
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
         self._sleep = sleep
+        self.deadline = deadline
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
@@ -912,6 +925,8 @@ class JseClient:
         with response:
             try:
                 for chunk in response.iter_content(chunk_size=64 * 1024):
+                    if self.deadline is not None and time.monotonic() > self.deadline:
+                        raise JseDeadlineReached(f"no time left to finish the download ({endpoint})", None, endpoint)
                     size += len(chunk)
                     if size > max_bytes:
                         raise JseResponseError(
@@ -935,16 +950,16 @@ class JseClient:
         while True:
             attempt += 1
             started = time.monotonic()
+            wait = self._bounded(timeout or self.timeout, endpoint)
             self.calls += 1
             try:
-                response = self.session.request(method, url, headers=headers, timeout=timeout or self.timeout, **kwargs)
+                response = self.session.request(method, url, headers=headers, timeout=wait, **kwargs)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 # requests' messages hold the URL: never re-raise them as they are.
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 _logger.info("jesignexpert.com %s %s: %s (attempt %d)", method, endpoint, kind, attempt)
                 error = JseTransientError(f"jesignexpert.com: {kind} ({endpoint})", None, endpoint)
-                if idempotent and attempt <= self.max_retries:
-                    self._sleep(self._backoff(attempt))
+                if idempotent and attempt <= self.max_retries and self._may_wait(self._backoff(attempt)):
                     continue
                 raise error from None
             _logger.debug(
@@ -960,13 +975,35 @@ class JseClient:
             error = self._error_of(response, endpoint)
             response.close()
             if isinstance(error, JseRateLimited):
-                if attempt <= self.max_retries and error.retry_after <= self.max_retry_after:
+                # With a deadline (a scheduled job), never slept on: raised for the caller to pause.
+                if self.deadline is None and attempt <= self.max_retries and error.retry_after <= self.max_retry_after:
                     self._sleep(error.retry_after)
                     continue
-            elif isinstance(error, JseTransientError) and idempotent and attempt <= self.max_retries:
-                self._sleep(self._backoff(attempt))
+            elif (
+                isinstance(error, JseTransientError)
+                and idempotent
+                and attempt <= self.max_retries
+                and self._may_wait(self._backoff(attempt))
+            ):
                 continue
             raise error
+
+    def _bounded(self, timeout, endpoint):
+        """``timeout``, cut to what is left before the deadline; raises
+        JseDeadlineReached when nothing is left."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise JseDeadlineReached(f"no time left for this call ({endpoint})", None, endpoint)
+        return min(timeout, left)
+
+    def _may_wait(self, seconds):
+        """Sleeps ``seconds`` before a retry, unless that passes the deadline."""
+        if self.deadline is not None and time.monotonic() + seconds >= self.deadline:
+            return False
+        self._sleep(seconds)
+        return True
 
     def _backoff(self, attempt):
         delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))

@@ -265,7 +265,7 @@ class JesignexpertBulkSendingLine(models.Model):
         if previous:
             if self.sending_id.duplicate_choice not in ("cancel", "another"):
                 raise UserError(self._in_progress_note())
-            drafting._settle_previous(contract, previous, self.sending_id.duplicate_choice)
+            drafting._check_previous(previous, self.sending_id.duplicate_choice)
         sending = self.sending_id
         request = drafting._request(
             SimpleNamespace(
@@ -279,6 +279,9 @@ class JesignexpertBulkSendingLine(models.Model):
             filename,
             self.signer_ids,
         )
+        if self.document_source == "generated":
+            # Rendered anew at each try (its bytes hold the time): what it says is what counts.
+            request["document_key"] = self.env["jesignexpert.collection"]._document_hash(contract)
         tid, url = drafts._make(self, firm, access, request)
         try:
             with self.env.cr.savepoint():
@@ -291,4 +294,8 @@ class JesignexpertBulkSendingLine(models.Model):
             drafts._delete_draft(firm, access, tid)
             raise
         drafts._taken(tid)
-        self.sudo().write({"state": "prepared", "error": False, "collection_id": collection.id, "jse_url": url})
+        # The collection in progress is cancelled only now that the new one is made.
+        problem = drafting._settle_previous(contract, previous, self.sending_id.duplicate_choice, collection)
+        self.sudo().write(
+            {"state": "prepared", "error": problem or False, "collection_id": collection.id, "jse_url": url}
+        )

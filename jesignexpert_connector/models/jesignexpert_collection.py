@@ -217,8 +217,9 @@ class JesignexpertCollection(models.Model):
             try:
                 with self.env.cr.savepoint():
                     locked = try_lock(self)
-                    if locked:
-                        rate_limited = self._take_news_locked(client, transaction, fetch_now)
+                    if locked:  # what it writes (chatter, notifications) is for the initiator
+                        initiators = self.with_env(self._initiator_env())
+                        rate_limited = initiators._take_news_locked(client, transaction, fetch_now)
                 break
             except CONCURRENT_UPDATE:
                 locked = False
@@ -234,6 +235,7 @@ class JesignexpertCollection(models.Model):
     def _take_news_locked(self, client, transaction, fetch_now):
         """_take_news once the row lock is held; returns the rate limit error
         of the fetch, if any."""
+        self.invalidate_recordset()  # as committed when the lock was taken, not as read before
         firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if firm and self.firm_id != firm:
             self.sudo().firm_id = firm  # linked again: its news now comes through this one
@@ -244,6 +246,13 @@ class JesignexpertCollection(models.Model):
         return None
 
     # ---------------------------------------------------- signed document --
+
+    def _still_unfetched(self):
+        """Whether the signed document is still to fetch, as committed now
+        (called under the row lock: what was read before may be stale)."""
+        self.ensure_one()
+        self.invalidate_recordset(["state", "signed_attachment_id"])
+        return self.state == "signed" and not self.signed_attachment_id
 
     def _fetch(self, client):
         """Fetches the signed document.  Whatever goes wrong with this one
@@ -257,6 +266,9 @@ class JesignexpertCollection(models.Model):
                 self._fetch_signed(client)
         except CONCURRENT_UPDATE:
             raise  # another run wrote meanwhile: the caller reads it again (see _take_news)
+        except (jse.JseAuthError, jse.JseDeadlineReached):
+            # The access's trouble, or the batch's time: not the document's (the caller decides).
+            raise
         except jse.JseError as error:
             _logger.info("jesignexpert.com collection %s: signed document not fetched: %s", self.id, error)
             self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)
@@ -292,11 +304,12 @@ class JesignexpertCollection(models.Model):
         """An activity for the initiator: the signed document does not come
         home.  Once per collection, until its document is fetched."""
         for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
+            env = collection._initiator_env()
             activity = collection.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=collection.initiator_id.id,
-                summary=self.env._("Signed document not fetched yet"),
-                note=self.env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
+                summary=env._("Signed document not fetched yet"),
+                note=env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
             )
             collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
 
@@ -326,6 +339,7 @@ class JesignexpertCollection(models.Model):
                 "raw": pdf,  # not base64: a 10 MB document is not copied three times
                 "res_model": subject._name,
                 "res_id": subject.id,
+                "company_id": self.company_id.id,
                 "mimetype": "application/pdf",
             }
         )
@@ -335,6 +349,7 @@ class JesignexpertCollection(models.Model):
                 "raw": proof.getvalue(),
                 "res_model": subject._name,
                 "res_id": subject.id,
+                "company_id": self.company_id.id,
             }
         )
         reminder = self.sudo().fetch_activity_id

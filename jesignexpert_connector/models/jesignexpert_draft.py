@@ -7,12 +7,19 @@ request wrote in its database transaction is undone, but not what it made on
 jesignexpert.com.  So each draft is journaled, as soon as jesignexpert.com
 gives its id, on a database connection of its own that commits at once: the
 replay finds the draft its first try made and takes it instead of making a
-second one.  A journaled draft that no collection took (the confirmation
-failed for good) is deleted by the daily check.
+second one.  A draft is journaled with the fingerprint of what it holds (its
+e-mail, document, fields and signers): a confirmation taken again after the
+user changed any of it makes a new draft, and the stale one is deleted.  A
+journaled draft is forgotten only once jesignexpert.com deleted it (or a
+collection took it): one that no collection took and that could not be
+deleted is deleted by the daily check.
 """
 
+import hashlib
+import json
 import logging
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models, sql_db
@@ -26,11 +33,27 @@ ORPHAN_AFTER = timedelta(hours=1)
 
 
 def delete_quietly(client, tid):
-    """Deletes a draft after a failure, which stays the error to report."""
+    """Deletes a draft after a failure, which stays the error to report.
+    Returns whether it is gone from jesignexpert.com."""
     try:
         client.delete_transaction(tid)
+    except jse.JseNotFound:
+        return True
     except jse.JseError:
         _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid)
+        return False
+    return True
+
+
+def request_fingerprint(request):
+    """The SHA-256 of everything a draft holds: the request's title,
+    e-mail, invitation mode, document, fields and signers.  The document is
+    its bytes, or its ``document_key`` when it has one (a document rendered
+    anew at each try, whose bytes hold the time it was rendered)."""
+    content = {key: value for key, value in request.items() if key not in ("pdf", "document_key")}
+    content["pdf"] = request.get("document_key") or hashlib.sha256(request["pdf"] or b"").hexdigest()
+    content["fields"] = [asdict(field) for field in request["fields"]]
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class JesignexpertDraft(models.Model):
@@ -44,6 +67,9 @@ class JesignexpertDraft(models.Model):
     wizard_model = fields.Char("Asked by", required=True, default="jesignexpert.collection.wizard")
     firm_ref = fields.Integer("Cabinet", required=True)
     jse_id = fields.Char("jesignexpert.com id", required=True)
+    # What the draft holds (see request_fingerprint): a draft is taken again
+    # only by a confirmation that asks for the very same.
+    request_sha = fields.Char("Fingerprint of the request")
 
     @contextmanager
     def _outside(self):
@@ -60,27 +86,29 @@ class JesignexpertDraft(models.Model):
         bulk sending): the one a previous try of this very confirmation made,
         when complete, else a new one.  Returns (transaction id, page URL)."""
         with firm._client(access) as client:
-            found = self._previous_draft(client, wizard, len(request["signers"]))
+            fingerprint = request_fingerprint(request)
+            found = self._previous_draft(client, wizard, len(request["signers"]), fingerprint)
             if found:
                 return found
-            return self._create_draft(client, wizard, firm, request)
+            return self._create_draft(client, wizard, firm, request, fingerprint)
 
     @api.model
-    def _previous_draft(self, client, wizard, signers):
-        """(id, URL) of the draft an earlier try of this confirmation made, if
-        it is complete; an incomplete one is deleted."""
+    def _previous_draft(self, client, wizard, signers, fingerprint):
+        """(id, URL) of the draft an earlier try of this very confirmation
+        made, if it is complete and holds what is asked now; any other is
+        deleted (forgotten once jesignexpert.com deleted it)."""
         with self._outside() as journal:
-            tids = journal.search([("wizard_ref", "=", wizard.id), ("wizard_model", "=", wizard._name)]).mapped(
-                "jse_id"
-            )
+            lines = journal.search([("wizard_ref", "=", wizard.id), ("wizard_model", "=", wizard._name)])
+            journaled = [(line.jse_id, line.request_sha) for line in lines]
         found = None
-        for tid in tids:
+        for tid, sha in journaled:
             try:
                 transaction = client.get_transaction(tid)
             except jse.JseNotFound:
                 transaction = None
             complete = (
                 transaction
+                and sha == fingerprint
                 and transaction.status in jse.DRAFT_STATUSES
                 and transaction.documents
                 and len(transaction.signatories) == signers
@@ -88,13 +116,12 @@ class JesignexpertDraft(models.Model):
             if complete and not found:
                 found = (tid, transaction.url)
                 continue
-            if transaction:
-                delete_quietly(client, tid)
-            self._forget(tid)
+            if not transaction or delete_quietly(client, tid):
+                self._forget(tid)
         return found
 
     @api.model
-    def _create_draft(self, client, wizard, firm, request):
+    def _create_draft(self, client, wizard, firm, request, fingerprint=None):
         """Transaction, document with one signature field per signer, signers
         in order, draft.  If a step fails, the transaction is deleted."""
         tid = client.create_transaction(
@@ -105,7 +132,15 @@ class JesignexpertDraft(models.Model):
             invitation_mode=request["invitation_mode"],
         )
         with self._outside() as journal:
-            journal.create({"wizard_ref": wizard.id, "wizard_model": wizard._name, "firm_ref": firm.id, "jse_id": tid})
+            journal.create(
+                {
+                    "wizard_ref": wizard.id,
+                    "wizard_model": wizard._name,
+                    "firm_ref": firm.id,
+                    "jse_id": tid,
+                    "request_sha": fingerprint or request_fingerprint(request),
+                }
+            )
         try:
             client.upload_file(tid, 1, request["pdf"], request["filename"], request["fields"])
             for signer in request["signers"]:
@@ -114,8 +149,8 @@ class JesignexpertDraft(models.Model):
                 )
             url = client.save_draft(tid)
         except Exception:
-            delete_quietly(client, tid)
-            self._forget(tid)
+            if delete_quietly(client, tid):
+                self._forget(tid)
             raise
         if not url:  # the draft is made: asking for its page may fail, the draft stays
             try:
@@ -141,15 +176,18 @@ class JesignexpertDraft(models.Model):
         nothing half-made is left on jesignexpert.com."""
         try:
             with firm._client(access) as client:
-                delete_quietly(client, tid)
-            self._forget(tid)
+                deleted = delete_quietly(client, tid)
+            if deleted:  # else the daily check deletes it later
+                self._forget(tid)
         except Exception:  # the failure being raised matters more
             _logger.warning("jesignexpert.com draft %s could not be deleted after a failure", tid, exc_info=True)
 
     @api.model
     def _purge_orphans(self):
         """Daily: drafts journaled long ago that no collection took (their
-        confirmation failed for good) are deleted on jesignexpert.com."""
+        confirmation failed for good) are deleted on jesignexpert.com; the
+        journal forgets one once it is deleted there (or taken), or when its
+        cabinet no longer exists."""
         old = self.sudo().search([("create_date", "<", fields.Datetime.now() - ORPHAN_AFTER)])
         taken = set(
             self.env["jesignexpert.collection"].sudo().search([("jse_id", "in", old.mapped("jse_id"))]).mapped("jse_id")
@@ -157,8 +195,11 @@ class JesignexpertDraft(models.Model):
         firms = self.env["jesignexpert.firm"].sudo().with_context(active_test=False)
         for line in old:
             firm = firms.browse(line.firm_ref).exists()
-            access = firm and firm._usable_accesses()[:1]
-            if line.jse_id not in taken and access:
+            if line.jse_id not in taken and firm:
+                access = firm._usable_accesses()[:1]
+                if not access:
+                    continue  # kept until the cabinet has an access again
                 with firm._client(access) as client:
-                    delete_quietly(client, line.jse_id)
+                    if not delete_quietly(client, line.jse_id):
+                        continue  # tried again by the next daily check
             line.unlink()

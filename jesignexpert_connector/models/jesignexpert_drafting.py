@@ -240,18 +240,26 @@ class JesignexpertDrafting(models.AbstractModel):
         }
 
     @api.model
-    def _settle_previous(self, contract, previous, choice):
-        """The collection already in progress: cancelled first, on
-        jesignexpert.com too (with the user's own rights on it), or left as it
-        is at the user's explicit choice, which the contract's (or the
-        employee's) chatter keeps.  ``contract`` may be an employee."""
+    def _check_previous(self, previous, choice):
+        """Before anything is made: the user may cancel the collection in
+        progress, when that is their choice."""
+        if previous and choice == "cancel":
+            previous.with_env(self.env)._check_may_act()
+
+    @api.model
+    def _settle_previous(self, contract, previous, choice, collection):
+        """The collection already in progress, once the new one (``collection``)
+        is made: cancelled, on jesignexpert.com too (with the user's own
+        rights on it), or left as it is at the user's explicit choice, which
+        the contract's (or the employee's) chatter keeps.  The new draft is
+        made first, so that a contract never ends with neither.  A cancel that
+        fails leaves the new one made and is said on it and on the contract;
+        returns that message, else None.  ``contract`` may be an employee."""
         if not previous:
-            return
-        if choice == "cancel":
-            previous.with_env(self.env).action_cancel()
-        else:
-            # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
-            subject = contract.sudo() if contract._name == "hr.employee" else contract
+            return None
+        # An employee's chatter, for whoever may read the employee (checked): the form is HR's.
+        subject = contract.sudo() if contract._name == "hr.employee" else contract
+        if choice != "cancel":
             subject.message_post(
                 body=self.env._(
                     "%(user)s sent another collection while %(previous)s was still in progress.",
@@ -259,6 +267,25 @@ class JesignexpertDrafting(models.AbstractModel):
                     previous=previous.name,
                 )
             )
+            return None
+        try:
+            with self.env.cr.savepoint():
+                previous.with_env(self.env).action_cancel()
+        except (UserError, AccessError, jse.JseError) as error:
+            reason = error.args[0] if error.args else error.__class__.__name__
+            if isinstance(error, jse.JseError):
+                reason = self.env["jesignexpert.api"]._error_message(error)
+            message = self.env._(
+                "%(new)s is prepared, but %(previous)s could not be cancelled (%(reason)s): it is still in "
+                "progress. Cancel it from its form.",
+                new=collection.name,
+                previous=previous.name,
+                reason=reason,
+            )
+            collection.sudo().message_post(body=message)
+            subject.message_post(body=message)
+            return message
+        return None
 
     @api.model
     def _sign_fields(self, pdf, count, filename):
@@ -295,6 +322,8 @@ class JesignexpertDrafting(models.AbstractModel):
         subject = {"employee_id": contract.id} if contract._name == "hr.employee" else {"contract_id": contract.id}
         if not generated:
             subject["document_sha256"] = False
+        elif request.get("document_key"):  # the fingerprint of the contract's document, already made
+            subject["document_sha256"] = request["document_key"]
         collection = (
             self.env["jesignexpert.collection"]
             .sudo()

@@ -1,6 +1,7 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import threading
 from datetime import timedelta
 from time import monotonic
 
@@ -359,15 +360,26 @@ class JesignexpertFirm(models.Model):
 
     @api.model
     def _cron_check_connections(self):
-        """Daily: checks every linked cabinet, and forgets old link attempts."""
-        for firm in self.sudo().search([("state", "=", "linked")]):
+        """Daily: checks every linked cabinet, reminds before an access lapses,
+        deletes the orphan drafts, forgets old link attempts.  Each step is
+        undone alone when it fails (and committed when done, outside tests):
+        one error loses neither the others nor what was done before it."""
+        firms = self.sudo().search([("state", "=", "linked")])
+        steps = [(f"check of cabinet {firm.id}", firm._check_connection) for firm in firms]
+        steps += [
+            ("reminders before a lapse", lambda: self.sudo().search([("state", "=", "linked")])._remind_before_lapse()),
+            ("purge of orphan drafts", self.env["jesignexpert.draft"]._purge_orphans),
+            ("purge of link attempts", self.env["jesignexpert.link.request"]._purge),
+        ]
+        commit = not getattr(threading.current_thread(), "testing", False)
+        for what, step in steps:
             try:
-                firm._check_connection()
-            except Exception:  # one cabinet's trouble must not stop the others
-                _logger.exception("jesignexpert.com check of cabinet %s failed", firm.id)
-        self.sudo().search([("state", "=", "linked")])._remind_before_lapse()
-        self.env["jesignexpert.draft"]._purge_orphans()
-        self.env["jesignexpert.link.request"]._purge()
+                with self.env.cr.savepoint():
+                    step()
+            except Exception:  # one step's trouble must not stop the others
+                _logger.exception("jesignexpert.com daily %s failed", what)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _remind_before_lapse(self):
         """A day before the freshest access of a cabinet is expected to lapse

@@ -67,7 +67,7 @@ def try_lock(record):
 
 
 class Report:
-    """What one batch did (collections taken) and what it left."""
+    """What one batch did (changes read, documents tried) and what it left."""
 
     def __init__(self):
         self.done = 0
@@ -105,6 +105,12 @@ class JesignexpertSync(models.AbstractModel):
         if started:
             batch = min(batch, started + budget - time.time())
         return monotonic() + max(1.0, batch)
+
+    @api.model
+    def _client_deadline(self, deadline):
+        """The batch's ``deadline`` on the clock the client reads: no HTTP
+        call, nor a wait between two, outlives the batch."""
+        return time.monotonic() + max(0.0, deadline - monotonic())
 
     @api.model
     def _run(self, deadline, firms=None):
@@ -195,6 +201,7 @@ class JesignexpertSync(models.AbstractModel):
         for access in group._usable_accesses():
             try:
                 with group[0]._client(access) as client:
+                    client.deadline = self._client_deadline(deadline)
                     finished = self._read_changes(client, group, deadline, report)
             except jse.JseAuthError:
                 try:
@@ -210,6 +217,8 @@ class JesignexpertSync(models.AbstractModel):
                 self._write_cabinet(group, {"sync_paused_until": wait})
                 _logger.info("jesignexpert.com sync of cabinet %s paused %.0f s", group.ids, error.retry_after)
                 finished = True
+            except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
+                finished = False
             except jse.JseError as error:
                 message = self.env["jesignexpert.api"]._error_message(error)
                 self._write_cabinet(group, {"sync_error": message[:300], "last_sync_on": fields.Datetime.now()})
@@ -242,15 +251,18 @@ class JesignexpertSync(models.AbstractModel):
         problems = []
         for page in client.iter_change_pages(stamp, after_id):
             collections = self._collections_of(group, [t.id for t in page.transactions])
+            if not page.transactions:
+                report.done += 1  # a page read is work done, even an empty one
             for transaction in page.transactions:
                 if monotonic() > deadline:  # the next batch goes on from here
                     self._save_position(group, min(position, floor) if floor else position, resume=True)
                     return False
+                # Every transaction read counts, made in Odoo or not: Odoo takes
+                # a batch that reports nothing done for the end of the work.
+                report.done += 1
                 collection = collections.get(transaction.id)
-                if collection:
-                    report.done += 1
-                    if not collection._take_news(client, transaction) and floor is None:
-                        floor = (max(0, (transaction.updated_at or 1) - 1), "")
+                if collection and not collection._take_news(client, transaction) and floor is None:
+                    floor = (max(0, (transaction.updated_at or 1) - 1), "")
                 if transaction.updated_at is not None:
                     position = (transaction.updated_at, transaction.id)
             problems += page.problems
@@ -293,38 +305,67 @@ class JesignexpertSync(models.AbstractModel):
     @api.model
     def _fetch_due(self, deadline, report, companies=None):
         """Tries again the signed documents that could not be fetched, when
-        their wait is over, with their cabinet's usable accesses."""
+        their wait is over, with their cabinet's usable accesses (one that
+        jesignexpert.com refuses makes way for the next, as in the change
+        list's path); a cabinet asked to wait is left until then."""
+        now = fields.Datetime.now()
         domain = [
             ("state", "=", "signed"),
             ("signed_attachment_id", "=", False),
-            ("next_fetch_on", "<=", fields.Datetime.now()),
+            ("next_fetch_on", "<=", now),
         ]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         due = self.env["jesignexpert.collection"].sudo().search(domain, order="next_fetch_on")
         for firm, collections in due.grouped(lambda c: c._firm()).items():
+            if firm.sync_paused_until and firm.sync_paused_until > now:
+                continue  # jesignexpert.com asked this cabinet to wait
             if monotonic() > deadline:
                 report.remaining += len(collections)
                 continue
             with self._isolated(firm, "fetch"):
-                access = firm._usable_accesses()[:1]
-                if not access:
-                    continue
-                with firm._client(access) as client:
-                    for n, collection in enumerate(collections):
-                        if monotonic() > deadline:
-                            report.remaining += len(collections) - n
-                            break
-                        report.done += 1
+                for access in firm._usable_accesses():
+                    try:
+                        with firm._client(access) as client:
+                            client.deadline = self._client_deadline(deadline)
+                            self._fetch_collections(firm, client, collections, deadline, report)
+                        break
+                    except jse.JseAuthError:
                         try:
                             with self.env.cr.savepoint():
-                                rate_limited = try_lock(collection) and collection._fetch(client)
-                        except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
-                            _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
-                            rate_limited = None
+                                access._refused()
+                        except CONCURRENT_UPDATE:  # another run refused it at the same time
+                            _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
                         self._commit()
-                        if rate_limited:  # the cabinet's other documents wait as well
-                            break
+
+    @api.model
+    def _fetch_collections(self, firm, client, collections, deadline, report):
+        """_fetch_due for one cabinet's collections, with one access."""
+        for n, collection in enumerate(collections):
+            if monotonic() > deadline:
+                report.remaining += len(collections) - n
+                break
+            report.done += 1
+            try:
+                with self.env.cr.savepoint():
+                    rate_limited = None
+                    # Read again under the lock: a user's "Refresh" may have
+                    # taken it home since the search.
+                    if try_lock(collection) and collection._still_unfetched():
+                        # What it writes (chatter, notifications) is for the initiator.
+                        rate_limited = collection.with_env(collection._initiator_env())._fetch(client)
+            except CONCURRENT_UPDATE:  # another run wrote it meanwhile: it has it
+                _logger.info("jesignexpert.com collection %s: changed meanwhile, left", collection.id)
+                rate_limited = None
+            except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
+                report.remaining += len(collections) - n
+                break
+            self._commit()
+            if rate_limited:  # the cabinet's other documents wait as well
+                wait = fields.Datetime.now() + timedelta(seconds=rate_limited.retry_after)
+                self._write_cabinet(firm, {"sync_paused_until": wait})
+                self._commit()
+                break
 
     @api.model
     def _remind_unfetched(self):

@@ -27,3 +27,5 @@ from . import test_way_back
 from . import test_chaos
 from . import test_sweep
 from . import test_platform_check
+from . import test_once_exactly
+from . import test_cron_honest

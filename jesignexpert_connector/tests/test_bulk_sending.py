@@ -273,7 +273,8 @@ class TestBulkSending(BulkCase):
         self.confirm(again)
         self.prepare()
         self.assertEqual(self.line(again, self.second).state, "prepared")
-        self.assertIn("sent another collection", self.second.message_ids.mapped("body")[1])
+        # Said once the new collection is made.
+        self.assertIn("sent another collection", self.second.message_ids.mapped("body")[0])
 
         latest = self.line(again, self.second).collection_id
         third = self.start(self.second | self.third)

@@ -12,12 +12,16 @@ import logging
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from time import monotonic
+from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
 from odoo.tests.common import tagged
 
+from ..models import jesignexpert_sync as sync_module
+from ..models.jesignexpert_sync import Report
 from .common import CommittedCase, link_tokens, sandbox_control, signed_transaction
 
 
@@ -139,3 +143,46 @@ class TestTwoSyncRunsAtOnce(CommittedCase):
         self.assertEqual(
             self._read(lambda env: env["jesignexpert.firm"].browse(self.ids["firm"]).sync_error), "B's news"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRefreshDuringFetchRetry(CommittedCase):
+    """The fetch-retry path searched its due collections; a user's "Refresh"
+    of one of them commits before the path takes that collection's lock."""
+
+    _make_fixture = classmethod(TestTwoSyncRunsAtOnce._make_fixture.__func__)
+    _remove_fixture = classmethod(TestTwoSyncRunsAtOnce._remove_fixture.__func__)
+    _read = TestTwoSyncRunsAtOnce._read
+
+    def test_a_refresh_committed_before_the_lock_is_not_attached_twice(self):
+        first, second = self.ids["collections"]
+        with self.worker() as env:
+            past = fields.Datetime.now() - timedelta(minutes=10)
+            for n, cid in enumerate((first, second)):
+                env["jesignexpert.collection"].browse(cid).write(
+                    {"state": "signed", "fetch_attempts": 1, "next_fetch_on": past + timedelta(minutes=n)}
+                )
+        real_try_lock = sync_module.try_lock
+        refreshed = []
+
+        def try_lock(record):
+            if record._name == "jesignexpert.collection" and record.id == second and not refreshed:
+                with self.worker() as env_b:  # the user's "Refresh", committed now
+                    env_b["jesignexpert.collection"].browse(second).action_refresh()
+                refreshed.append(True)
+            return real_try_lock(record)
+
+        with self.worker() as env, patch.object(sync_module, "try_lock", try_lock):
+            firm = env["jesignexpert.firm"].browse(self.ids["firm"])
+            sync = env["jesignexpert.sync"].with_context(jesignexpert_auto_commit=True)
+            sync._fetch_due(monotonic() + 120, Report(), firm.company_id)
+        self.assertTrue(refreshed, "the refresh came between the search and the lock")
+
+        def signed(env):
+            collections = env["jesignexpert.collection"].browse(self.ids["collections"])
+            attachments = env["ir.attachment"].search(
+                [("res_model", "=", "hr.contract"), ("res_id", "=", self.ids["contract"]), ("name", "like", "signé")]
+            )
+            return len(attachments), len(collections.signed_attachment_id)
+
+        self.assertEqual(self._read(signed), (2, 2), "each signed document attached once")

@@ -34,6 +34,7 @@ class JesignexpertCollectionWizard(models.TransientModel):
     _name = "jesignexpert.collection.wizard"
     _description = "Send a contract for electronic signature"
     _inherit = ["jesignexpert.guarded.mixin"]
+    _jesignexpert_odoo_sets = ("confirmed_collection_id",)
 
     step = fields.Selection(STEPS, default="document", required=True)
     contract_id = fields.Many2one("hr.contract", readonly=True)
@@ -76,6 +77,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
         [("cancel", "Cancel it on jesignexpert.com, then send this one"), ("another", "Send another one anyway")],
         "This contract already has a collection in progress",
     )
+    # The collection this wizard's confirmation made: a second click answers with it.
+    confirmed_collection_id = fields.Many2one("jesignexpert.collection", readonly=True)
     cdd_deadline = fields.Date(related="contract_id.jesignexpert_cdd_deadline")
     cdd_at_risk = fields.Boolean(related="contract_id.jesignexpert_cdd_at_risk")
     has_template = fields.Boolean("The contract has a document template", compute="_compute_has_template")
@@ -332,6 +335,11 @@ class JesignexpertCollectionWizard(models.TransientModel):
         """Creates the draft on jesignexpert.com and opens its page there."""
         self.ensure_one()
         self.check_access("write")  # the creator's wizard only
+        # A double click: the second request waits for the first, then finds its collection.
+        self.env.cr.execute("SELECT id FROM jesignexpert_collection_wizard WHERE id = %s FOR UPDATE", [self.id])
+        self.invalidate_recordset(["confirmed_collection_id"])
+        if self.confirmed_collection_id:
+            return self._open_made(self.confirmed_collection_id.sudo())
         for step in ("document", "signers", "sending"):
             self.step = step
             self._check_step()
@@ -340,7 +348,8 @@ class JesignexpertCollectionWizard(models.TransientModel):
         drafting = self.env["jesignexpert.drafting"]
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
         access, drafter = drafting._drafting_access(firm)
-        self._settle_open_collection()
+        previous = self.open_collection_id
+        drafting._check_previous(previous, self.duplicate_choice)
         pdf = base64.b64decode(self.pdf or b"")
         pages = drafting._check_document(pdf, self.pdf_name)
         request = drafting._request(self, pdf, self.pdf_name, self.line_ids)
@@ -363,7 +372,16 @@ class JesignexpertCollectionWizard(models.TransientModel):
             drafts._delete_draft(firm, access, tid)
             raise
         drafts._taken(tid)
-        if not url:  # jesignexpert.com did not say where: the collection's form has the button
+        self.sudo().confirmed_collection_id = collection
+        # The collection in progress is cancelled only now that the new one is made.
+        problem = drafting._settle_previous(contract, previous, self.duplicate_choice, collection)
+        action = self._open_made(collection)
+        if problem:
+            return api._notification(problem, ok=False, sticky=True, next_action=action)
+        return action
+
+    def _open_made(self, collection):
+        if not collection.jse_url:  # jesignexpert.com did not say where: the collection's form has the button
             return {
                 "type": "ir.actions.act_window",
                 "res_model": collection._name,
@@ -372,8 +390,4 @@ class JesignexpertCollectionWizard(models.TransientModel):
                 "target": "current",
             }
         # The browser goes to the draft's page, where a collaborator checks and sends it.
-        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
-
-    def _settle_open_collection(self):
-        drafting = self.env["jesignexpert.drafting"]
-        drafting._settle_previous(self._subject(), self.open_collection_id, self.duplicate_choice)
+        return {"type": "ir.actions.act_url", "url": collection.jse_url, "target": "self"}
