@@ -96,6 +96,7 @@ class JesignexpertSync(models.AbstractModel):
             access = firm._usable_accesses()[:1]
             try:
                 with firm._client(access) as client:
+                    client.deadline = self._client_deadline(deadline)  # no call outlives the batch
                     for collection in group:
                         if calls >= budget or monotonic() > deadline:
                             break
@@ -109,6 +110,9 @@ class JesignexpertSync(models.AbstractModel):
                 except CONCURRENT_UPDATE:
                     _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
                 self._commit()
+            except jse.JseDeadlineReached:  # the batch's time is over: the next batch goes on
+                self._commit()
+                break
             except jse.JseRateLimited as error:  # honour Retry-After: no call to this cabinet before then
                 wait = fields.Datetime.now() + timedelta(seconds=error.retry_after)
                 self._write_cabinet(firm, {"sync_paused_until": wait})
@@ -164,7 +168,7 @@ class JesignexpertSync(models.AbstractModel):
             else:
                 with self.env.cr.savepoint():
                     found, rate_limited = self._sweep_locked(client, collection, alone)
-        except (jse.JseAuthError, jse.JseRateLimited):
+        except (jse.JseAuthError, jse.JseRateLimited, jse.JseDeadlineReached):
             if auto:
                 self.env.cr.rollback()  # its check is due again
             raise

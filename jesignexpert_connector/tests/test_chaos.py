@@ -36,7 +36,16 @@ _logger = logging.getLogger(__name__)
 
 SCHEDULES = int(os.environ.get("JSE_CHAOS_SCHEDULES") or 4)
 FIRST_SEED = int(os.environ.get("JSE_CHAOS_SEED") or 1)
-CLOSED = ("signed", "refused", "expired", "cancelled")
+# The platform's ways the sandbox can speak (jse/sandbox/store.py, DIALECT_DEFAULTS).
+DIALECTS = (
+    {"status_case": "upper"},
+    {"id_format": "number"},
+    {"list_shape": "data"},
+    {"list_shape": "content"},
+    {"proof": "404"},
+    {"change_list": "404"},
+    {"status_case": "upper", "list_shape": "content", "proof": "404"},
+)
 
 
 class Schedule:
@@ -85,7 +94,19 @@ class Schedule:
         collection = self.rng.choice(self.collections)
         tid = collection.jse_id
         kind = self.rng.choice(
-            ["500", "429", "timeout", "403", "document", "corrupt_pdf", "odd", "upper", "certificate", "pages"]
+            [
+                "500",
+                "429",
+                "timeout",
+                "403",
+                "document",
+                "corrupt_pdf",
+                "odd",
+                "upper",
+                "certificate",
+                "pages",
+                "missed",
+            ]
         )
         self.log.append(f"fault {kind} {tid}")
         call = self.case.sandbox_call
@@ -116,6 +137,8 @@ class Schedule:
             self.odd.add(tid)
         elif kind == "certificate":
             call("POST", f"/_sandbox/transaction/{tid}/certificate_page", json={"value": True})
+        elif kind == "missed":  # the change list never reports this one: only the daily check finds it
+            call("POST", f"/_sandbox/transaction/{tid}/hide_from_list")
         else:  # the list in pages of one or two: changes land between two pages
             call("POST", "/_sandbox/page_size", json={"size": self.rng.choice([1, 2])})
 
@@ -145,6 +168,11 @@ class Schedule:
         # Fresh tokens: an earlier schedule's links were undone in Odoo, not on the sandbox.
         for access in self.firm.access_ids:
             self.case.link_again(access)
+        # Half the schedules speak a dialect of the platform's that our sandbox does not by default.
+        if self.rng.random() < 0.5:
+            dialect = self.rng.choice(DIALECTS)
+            self.log.append(f"dialect {dialect}")
+            call("POST", "/_sandbox/dialect", json=dialect)
         count = self.rng.randint(3, 7)
         contracts = self.env["hr.contract"].create(
             [
@@ -165,6 +193,7 @@ class Schedule:
             move()
         # The faults stop; what a person would fix is fixed.
         call("DELETE", "/_sandbox/faults")
+        call("DELETE", "/_sandbox/dialect")
         call("POST", "/_sandbox/page_size", json={"size": 100})
         for tid in self.odd:
             call("DELETE", f"/_sandbox/transaction/{tid}/answer")
@@ -185,6 +214,11 @@ class Schedule:
             before = [(c.state, c.signed_attachment_id.id) for c in self.collections]
             try:
                 run_sync(self.env, seconds=60)
+                # The daily check comes round too (its checks are due: time passed).
+                self.env["jesignexpert.collection"].sudo().search([("next_check_on", "!=", False)]).write(
+                    {"next_check_on": fields.Datetime.now() - timedelta(minutes=1)}
+                )
+                self.env["jesignexpert.sync"]._sweep(monotonic() + 60, budget=1000)
             except Exception as error:  # counted, as above
                 self.failures.append(f"settling sync raised {error!r}")
             after = [(c.state, c.signed_attachment_id.id) for c in self.collections]
@@ -226,6 +260,7 @@ class TestChaosCampaign(CollectionCase):
         self.firm._link_user(self.link_tokens(email="marie.martin@cabinet-exemple.fr"), colleague)
         self.addCleanup(self.sandbox_call, "DELETE", "/_sandbox/faults")
         self.addCleanup(self.sandbox_call, "POST", "/_sandbox/page_size", json={"size": 100})
+        self.addCleanup(self.sandbox_call, "DELETE", "/_sandbox/dialect")
 
     def link_again(self, access):
         """A collaborator links their refused access again."""
