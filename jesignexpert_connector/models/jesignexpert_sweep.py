@@ -104,12 +104,7 @@ class JesignexpertSync(models.AbstractModel):
                         report.done += 1
                         self._sweep_one(client, firm, collection)
             except jse.JseAuthError:  # its next access goes on in the next batch
-                try:
-                    with self.env.cr.savepoint():
-                        access._refused()
-                except CONCURRENT_UPDATE:
-                    _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
-                self._commit()
+                self._refuse_access(access)
             except jse.JseDeadlineReached:  # the batch's time is over: the next batch goes on
                 self._commit()
                 break

@@ -193,6 +193,17 @@ class JesignexpertSync(models.AbstractModel):
     # ---------------------------------------------------------- cabinet --
 
     @api.model
+    def _refuse_access(self, access):
+        """jesignexpert.com refused ``access`` (403): it is marked so, and
+        committed, whichever run says it first."""
+        try:
+            with self.env.cr.savepoint():
+                access._refused()
+        except CONCURRENT_UPDATE:  # another run refused it at the same time
+            _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
+        self._commit()
+
+    @api.model
     def _sync_cabinet(self, group, deadline, report):
         """Reads the cabinet's change list with the first access that
         jesignexpert.com accepts; an access it refuses is marked so and the
@@ -204,12 +215,7 @@ class JesignexpertSync(models.AbstractModel):
                     client.deadline = self._client_deadline(deadline)
                     finished = self._read_changes(client, group, deadline, report)
             except jse.JseAuthError:
-                try:
-                    with self.env.cr.savepoint():
-                        access._refused()
-                except CONCURRENT_UPDATE:  # another run refused it at the same time
-                    _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
-                self._commit()
+                self._refuse_access(access)
                 continue
             except jse.JseRateLimited as error:
                 # Honour Retry-After: no call to this cabinet before then.
@@ -331,12 +337,7 @@ class JesignexpertSync(models.AbstractModel):
                             self._fetch_collections(firm, client, collections, deadline, report)
                         break
                     except jse.JseAuthError:
-                        try:
-                            with self.env.cr.savepoint():
-                                access._refused()
-                        except CONCURRENT_UPDATE:  # another run refused it at the same time
-                            _logger.info("jesignexpert.com access %s: refused by another run too", access.id)
-                        self._commit()
+                        self._refuse_access(access)
 
     @api.model
     def _fetch_collections(self, firm, client, collections, deadline, report):
