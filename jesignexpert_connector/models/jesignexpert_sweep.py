@@ -170,13 +170,8 @@ class JesignexpertSync(models.AbstractModel):
         except Exception as error:  # one collection's trouble must not stop the others
             if auto:
                 self.env.cr.rollback()
-            if isinstance(error, jse.JseError):
-                _logger.info("jesignexpert.com check of collection %s failed: %s", collection.id, error)
-                reason = self.env["jesignexpert.api"]._error_message(error)
-            else:
-                _logger.exception("jesignexpert.com check of collection %s failed", collection.id)
-                reason = self.env._("unexpected error (%s)", error.__class__.__name__)
-            self._sweep_failed(collection, reason)
+            reason = self._trouble(collection, error, "check")
+            self._check_again_soon(collection, self.env._("The daily check could not read it: %s", reason))
             return
         if found:
             self._found(firm, collection)
@@ -203,8 +198,32 @@ class JesignexpertSync(models.AbstractModel):
         return taken and transaction.status in ENDS and previous != transaction.status, rate_limited
 
     @api.model
-    def _sweep_failed(self, collection, reason):
-        message = self.env._("The daily check could not read it: %s", reason)
+    def _news_failed(self, collection, error):
+        """The change list's news of ``collection`` could not be taken, for a
+        reason of its own, of any kind: said on it, and the daily check reads
+        it again within the hour.  The list goes on past it, so that one
+        collection never holds back its cabinet's other news."""
+        reason = self._trouble(collection, error, "news")
+        self._check_again_soon(
+            collection,
+            self.env._(
+                "Odoo could not take jesignexpert.com's news of it (%s): it is read again within the hour.", reason
+            ),
+        )
+
+    @api.model
+    def _trouble(self, collection, error, what):
+        """``error``, logged (never a token: the client's errors hold none) and
+        in words."""
+        if isinstance(error, jse.JseError):
+            _logger.info("jesignexpert.com %s of collection %s failed: %s", what, collection.id, error)
+            return self.env["jesignexpert.api"]._error_message(error)
+        _logger.exception("jesignexpert.com %s of collection %s failed", what, collection.id)
+        return self.env._("unexpected error (%s)", error.__class__.__name__)
+
+    @api.model
+    def _check_again_soon(self, collection, message):
+        """``message`` on the collection, whose check is due within the hour."""
         values = {"sync_problem": message[:300], "next_check_on": fields.Datetime.now() + schedule.HOURLY}
         try:
             with self.env.cr.savepoint():

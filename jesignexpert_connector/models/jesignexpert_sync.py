@@ -267,7 +267,7 @@ class JesignexpertSync(models.AbstractModel):
                 # a batch that reports nothing done for the end of the work.
                 report.done += 1
                 collection = collections.get(transaction.id)
-                if collection and not collection._take_news(client, transaction) and floor is None:
+                if collection and not self._take_news_of(collection, client, transaction) and floor is None:
                     floor = (max(0, (transaction.updated_at or 1) - 1), "")
                 if transaction.updated_at is not None:
                     position = (transaction.updated_at, transaction.id)
@@ -282,6 +282,23 @@ class JesignexpertSync(models.AbstractModel):
             )
         self._write_cabinet(group, values)
         return True
+
+    @api.model
+    def _take_news_of(self, collection, client, transaction):
+        """``collection._take_news``; a trouble of its own, of any kind, stays
+        on it (the daily check reads it again) and the list goes on past it:
+        only the cabinet's troubles (a refused access, a rate limit, the
+        batch's end) are raised.  Returns False when it must be read again
+        from the list (another run holds it)."""
+        try:
+            return collection._take_news(client, transaction)
+        except (jse.JseAuthError, jse.JseRateLimited, jse.JseDeadlineReached):
+            raise
+        except Exception as error:  # one collection's trouble stays on it
+            if self.env.context.get("jesignexpert_auto_commit"):
+                self.env.cr.rollback()
+            self._news_failed(collection, error)
+            return True
 
     @api.model
     def _collections_of(self, group, transaction_ids):

@@ -122,11 +122,39 @@ class TestSyncRobustness(CollectionCase):
             self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
         self.assertTrue(theirs.signed_attachment_id, "the other cabinet's contract came home")
         self.assertFalse(mine.signed_attachment_id)
-        self.assertIn("Unexpected error during the synchronisation: RuntimeError", self.firm.sync_error)
+        # The trouble is the collection's (issue 20): its cabinet's other news goes on past it.
+        self.assertIn("unexpected error (RuntimeError)", mine.sync_problem)
+        self.assertFalse(self.firm.sync_error)
         self.assertFalse(firm_b.sync_error)
         self.assertGreaterEqual(progress.done, 2, "every change read counts (the sandbox's others too)")
-        run_sync(self.env)
-        self.assertTrue(mine.signed_attachment_id, "the next run takes it home")
+        # The daily check reads it again within the hour, and takes it home.
+        self.assertLessEqual(mine.next_check_on, fields.Datetime.now() + timedelta(hours=1))
+        mine.sudo().next_check_on = fields.Datetime.now()
+        self.env["jesignexpert.sync"]._cron_sweep(auto_commit=False)
+        self.assertTrue(mine.signed_attachment_id, "the daily check takes it home")
+
+    def test_one_collection_whose_news_always_fails_never_holds_back_its_cabinet(self):
+        # Issue 20, point 1 (failed before: every run stopped at the broken one, the later ones never came home).
+        broken, later = self.sent(2)
+        self.sign(broken)
+        model = type(self.env["jesignexpert.collection"])
+        apply = model._apply
+
+        def always_broken(record, transaction):
+            if record == broken:
+                raise RuntimeError("something nobody foresaw")
+            return apply(record, transaction)
+
+        with patch.object(model, "_apply", always_broken):
+            run_sync(self.env)
+            self.sign(later)  # signed just after, in the same cabinet
+            run_sync(self.env)
+            run_sync(self.env)
+        self.assertTrue(later.signed_attachment_id, "the later signature came home")
+        self.assertFalse(broken.signed_attachment_id)
+        self.assertIn("RuntimeError", broken.sync_problem)
+        self.assertFalse(self.firm.sync_error, "the cabinet is not the one in trouble")
+        self.assertEqual(len(self.attachments_of(self.contract)), 1)
 
     def test_a_large_backlog_is_done_in_batches_that_tell_odoo_work_remains(self):
         collections = self.sent(3)
