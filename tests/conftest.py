@@ -12,7 +12,7 @@ ADDON = os.path.join(ROOT, "jesignexpert_connector")
 # The client and the sandbox import nothing from Odoo: load them as plain packages.
 sys.path.insert(0, ADDON)
 
-from jse import client as jse  # noqa: E402
+import jse  # noqa: E402
 from jse.sandbox import server as sandbox_server  # noqa: E402
 
 SHORTCUT, SECRET = "sandbox", "sandbox-secret"

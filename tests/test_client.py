@@ -477,7 +477,8 @@ def test_the_tokens_fetch_links_whichever_signature_the_platform_wants(make_clie
     client = make_client()
     request = client.start_link("http://127.0.0.1:9/back")
     approve(ctl, request)
-    with caplog.at_level(logging.DEBUG, logger="jse.client"):
+    # Every line the client logs (its linking calls and its transport), none of the sandbox's.
+    with caplog.at_level(logging.DEBUG, logger="jse.linking"), caplog.at_level(logging.DEBUG, logger="jse.transport"):
         tokens = client.fetch_link(request.id_request, request.ts, request.signature)
     assert tokens.office_name == "Cabinet Dupont Expertise"
     asked_again = "asking with the start's signature" in caplog.text

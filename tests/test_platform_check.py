@@ -6,7 +6,7 @@ import io
 import pytest
 
 from conftest import jse
-from jse import platform_check
+from jse import platform_check, transport
 
 
 def states(report):
@@ -75,7 +75,7 @@ def test_no_change_list_means_the_sweep_alone(sandbox, linked, monkeypatch, stat
     client = linked(max_retries=0)
 
     def missing(*args, **kwargs):
-        raise client._error_of(
+        raise transport.error_of(
             type("R", (), {"status_code": status, "headers": {}, "json": dict})(), "transaction.list"
         )
 
