@@ -164,7 +164,7 @@ def test_5xx_not_retried_on_a_creation(linked, ctl, sleeps):
     with pytest.raises(jse.JseTransientError):
         client.create_transaction("Contrat", "", "ACME", "Signez")
     assert sleeps == []
-    assert list(client.iter_changed_transactions(0)) == []
+    assert [t for page in client.iter_change_pages(0) for t in page.transactions] == []
 
 
 def test_timeout_is_retried_on_reads(linked, ctl, sleeps):
@@ -348,7 +348,7 @@ def test_pages_are_asked_after_the_last_stamp_and_id():
         },
         {"items": [{"id": "t3", "status": "sent", "updatedAt": 12}], "hasMore": False},
     )
-    assert [t.id for t in client.iter_changed_transactions(7)] == ["t1", "t2", "t3"]
+    assert [t.id for page in client.iter_change_pages(7) for t in page.transactions] == ["t1", "t2", "t3"]
     assert [params for _m, _u, params, _h in session.asked] == [
         {"updatedSince": 7},
         {"updatedSince": 10, "afterId": "t2"},

@@ -142,7 +142,7 @@ def test_the_client_reads_the_other_list_shapes_and_refuses_an_unknown_one(draft
     client, tid = draft(signers=1)
     for shape in ("items", "data", "content"):
         ctl("POST", "/_sandbox/dialect", json={"list_shape": shape})
-        assert [t.id for t in client.iter_changed_transactions(0)] == [tid]
+        assert [t.id for page in client.iter_change_pages(0) for t in page.transactions] == [tid]
     monkeypatch.setattr(client, "_call", lambda *a, **k: {"results": [], "total": 0})
     with pytest.raises(jse.JseResponseError, match=r"shape we do not read \(keys: results, total\)"):
         client.list_changes(0)

@@ -26,7 +26,7 @@ Callers use the names below (``from .. import jse``, then ``jse.JseClient``):
   collection again.
 """
 
-from .changes import CHANGES_OVERLAP_MS, LIST_SHAPES, ChangesPage
+from .changes import CHANGES_OVERLAP_MS, ChangesPage
 from .client import ENVIRONMENTS, JseClient
 from .documents import SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH, SignedPdf, SignField, read_signed_pdf
 from .errors import (
@@ -59,7 +59,6 @@ from .validation import (
     check_pdf,
     check_phone,
     check_signatories,
-    check_signatory,
     check_title,
     check_transaction,
 )
@@ -85,7 +84,6 @@ __all__ = [
     "HEADER_OFFICE",
     "HEADER_USER",
     "INVITATION_MODES",
-    "LIST_SHAPES",
     "MESSAGE_MAX",
     "OPEN_STATUSES",
     "PDF_MAX_BYTES",
@@ -126,7 +124,6 @@ __all__ = [
     "check_pdf",
     "check_phone",
     "check_signatories",
-    "check_signatory",
     "check_title",
     "check_transaction",
     "link_signature",

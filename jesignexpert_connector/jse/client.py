@@ -182,11 +182,6 @@ class JseClient(LinkingMixin, Transport):
             position = page.position or position
         raise JseResponseError("jesignexpert.com keeps sending pages", endpoint="transaction.list")
 
-    def iter_changed_transactions(self, updated_since):
-        """Every transaction changed since ``updated_since`` (ms), page after page."""
-        for page in self.iter_change_pages(updated_since):
-            yield from page.transactions
-
     # ------------------------------------------- taking its files home --
 
     def download_document(self, transaction_id, order, out, max_bytes=PDF_MAX_BYTES * 2):

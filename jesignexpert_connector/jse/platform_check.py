@@ -30,7 +30,6 @@ from .vocabulary import DRAFT_STATUSES, TRANSACTION_STATUSES, Transaction
 _logger = logging.getLogger(__name__)
 
 HOLDS, DIFFERS, ABSENT, UNTESTED = "holds", "differs", "absent", "untested"
-VERDICTS = (HOLDS, DIFFERS, ABSENT, UNTESTED)
 # The assumptions checked, in the order they are reported.
 ASSUMPTIONS = (
     "signatory.phone",

@@ -20,10 +20,9 @@ ID_REQUEST_LENGTH = 30
 ID_REQUEST_ALPHABET = string.ascii_letters + string.digits
 
 
-def new_id_request(rng=None):
+def new_id_request():
     """30 random characters from [A-Za-z0-9], new for each linking attempt (KNOWN)."""
-    rng = rng or secrets.SystemRandom()
-    return "".join(rng.choice(ID_REQUEST_ALPHABET) for _ in range(ID_REQUEST_LENGTH))
+    return "".join(secrets.choice(ID_REQUEST_ALPHABET) for _ in range(ID_REQUEST_LENGTH))
 
 
 def link_signature(shortcut, secret, id_request, ts):

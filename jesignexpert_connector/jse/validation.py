@@ -21,8 +21,6 @@ SUBJECT_MAX = 100
 MESSAGE_MAX = 4000
 PDF_MAX_BYTES = 10 * 1024 * 1024
 INVITATION_MODES = ("sequential", "parallel")
-EXPIRY_DAYS = 15
-RETENTION_DAYS = 30
 NAME_MAX = 200  # a signer's name: ours, the platform states none
 
 _EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
