@@ -8,7 +8,8 @@ gathered here, so that the day the partner documentation is at hand,
 adapting the connector is a change to this package alone.  What was seen in
 public material is marked KNOWN where it is used; what we had to assume (and
 the local sandbox plays the same way) is marked ASSUMED, and lives nowhere
-else.  No secret nor token ever reaches a log line or an exception message.
+else.  The client never writes a secret or a token in a log line or an
+exception message (what the platform says back is passed on as it comes).
 
 Callers use the names below (``from .. import jse``, then ``jse.JseClient``):
 

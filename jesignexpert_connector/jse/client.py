@@ -187,9 +187,11 @@ class JseClient(LinkingMixin, Transport):
     def download_document(self, transaction_id, order, out, max_bytes=PDF_MAX_BYTES * 2):
         """ASSUMED: streams the signed PDF into the binary file ``out``.
 
-        Returns a ``Download`` (size, SHA-256).  The client holds one chunk
+        Returns a ``Download`` (size, SHA-256); refused past ``max_bytes``
+        (ours: twice the largest PDF the platform takes, for what signing
+        adds to it; a proof file, five times).  The client holds one chunk
         at a time: whether the whole file ends up in memory is ``out``'s
-        choice (a ``BytesIO`` holds it all, a spooled file only its start).
+        choice (a ``BytesIO`` holds it all, a spooled file at most its ``max_size``).
         When it raises, ``out`` may hold part of the file: discard it and
         download again.
         """

@@ -4,8 +4,9 @@
 
 A validation error is raised before any request is sent; every other one
 says what jesignexpert.com answered (``status``, the HTTP status, and
-``endpoint``, the call's name such as ``transaction.list``).  No message
-holds a secret, a token or a URL.
+``endpoint``, the call's name such as ``transaction.list``).  The client
+puts no secret, token or URL in a message; a refusal's ``details`` are what
+the platform said, passed on as it said them.
 """
 
 # ASSUMED: the HTTP statuses that say a call does not exist on the platform

@@ -8,7 +8,8 @@ retried on transient failures with bounded exponential backoff; a 429 is
 retried on any call (a rate-limited request was not carried out) as long as
 its ``Retry-After`` fits in ``max_retry_after``, else raised.  A ``deadline``
 bounds every wait (see ``Transport``).  An HTTP error becomes one of the
-errors of ``errors.py``; no log line nor message holds a token or a URL.
+errors of ``errors.py``; the client writes no token nor URL in a log line
+or a message.
 
 KNOWN: the tokens' headers; 400 with a ``details`` (a wrong HMAC); 403 for
 expired or revoked tokens.  ASSUMED: 401 as 403; 429 with ``Retry-After``;
