@@ -12,7 +12,7 @@ ADDON = os.path.join(ROOT, "jesignexpert_connector")
 # The client and the sandbox import nothing from Odoo: load them as plain packages.
 sys.path.insert(0, ADDON)
 
-from jse import client as jse  # noqa: E402
+import jse  # noqa: E402
 from jse.sandbox import server as sandbox_server  # noqa: E402
 
 SHORTCUT, SECRET = "sandbox", "sandbox-secret"
@@ -46,11 +46,20 @@ def sleeps():
     return Sleeps()
 
 
+class ListingClient(jse.JseClient):
+    """The client, plus the one-line walk over the change list that the
+    sandbox's tests read it with (the sync reads it page by page)."""
+
+    def iter_changed_transactions(self, updated_since):
+        for page in self.iter_change_pages(updated_since):
+            yield from page.transactions
+
+
 @pytest.fixture
 def make_client(sandbox, sleeps):
     def make(**kwargs):
         kwargs.setdefault("sleep", sleeps)
-        return jse.JseClient(sandbox.url, SHORTCUT, SECRET, **kwargs)
+        return ListingClient(sandbox.url, SHORTCUT, SECRET, **kwargs)
 
     return make
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from conftest import jse
-from jse import platform_check
+from jse import platform_check, transport
 
 
 def states(report):
@@ -75,7 +75,7 @@ def test_no_change_list_means_the_sweep_alone(sandbox, linked, monkeypatch, stat
     client = linked(max_retries=0)
 
     def missing(*args, **kwargs):
-        raise client._error_of(
+        raise transport.error_of(
             type("R", (), {"status_code": status, "headers": {}, "json": dict})(), "transaction.list"
         )
 
@@ -142,7 +142,7 @@ def test_the_client_reads_the_other_list_shapes_and_refuses_an_unknown_one(draft
     client, tid = draft(signers=1)
     for shape in ("items", "data", "content"):
         ctl("POST", "/_sandbox/dialect", json={"list_shape": shape})
-        assert [t.id for t in client.iter_changed_transactions(0)] == [tid]
+        assert [t.id for page in client.iter_change_pages(0) for t in page.transactions] == [tid]
     monkeypatch.setattr(client, "_call", lambda *a, **k: {"results": [], "total": 0})
     with pytest.raises(jse.JseResponseError, match=r"shape we do not read \(keys: results, total\)"):
         client.list_changes(0)

@@ -26,7 +26,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 
 from odoo.fields import Command
 
-from odoo.addons.jesignexpert_connector.jse import client as jse
+from odoo.addons.jesignexpert_connector import jse
 from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
 from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens, point_at_sandbox, signed_transaction
 

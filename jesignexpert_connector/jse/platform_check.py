@@ -23,12 +23,13 @@ from dataclasses import dataclass
 
 from pypdf import PdfWriter
 
-from . import client as jse
+from .documents import SignField
+from .errors import ABSENT_STATUSES, JseError, JseNotFound, JseRequestRefused, JseResponseError
+from .vocabulary import DRAFT_STATUSES, TRANSACTION_STATUSES, Transaction
 
 _logger = logging.getLogger(__name__)
 
 HOLDS, DIFFERS, ABSENT, UNTESTED = "holds", "differs", "absent", "untested"
-VERDICTS = (HOLDS, DIFFERS, ABSENT, UNTESTED)
 # The assumptions checked, in the order they are reported.
 ASSUMPTIONS = (
     "signatory.phone",
@@ -109,9 +110,9 @@ class _Check:
         legitimate answer), or differs."""
         status = getattr(error, "status", None)
         what = f"HTTP {status}: {error}" if status else str(error)
-        if isinstance(error, jse.JseRequestRefused):
+        if isinstance(error, JseRequestRefused):
             what = f"HTTP {status}: {error.details}"
-        if status in jse.ABSENT_STATUSES:
+        if status in ABSENT_STATUSES:
             self.set(key, ABSENT, "http", what)
         elif refused_holds and status in (400, 409, 412, 422):
             self.set(key, HOLDS, "refused", what)
@@ -127,11 +128,11 @@ class _Check:
 
     def fill_draft(self, tid):
         client = self.client
-        client.upload_file(tid, 1, tiny_pdf(), "platform-check.pdf", [jse.SignField(1, -1, 60, 650)])
+        client.upload_file(tid, 1, tiny_pdf(), "platform-check.pdf", [SignField(1, -1, 60, 650)])
         name, email, phone = SIGNER
         try:
             client.add_signatory(tid, name, email, 1, [1], phone=phone)
-        except jse.JseRequestRefused as error:
+        except JseRequestRefused as error:
             self.set("signatory.phone", DIFFERS, "refused", f"HTTP {error.status}: {error.details}")
             client.add_signatory(tid, name, email, 1, [1])
         else:
@@ -142,8 +143,8 @@ class _Check:
     def read_back(self, tid):
         try:
             data = self.client.get_transaction_answer(tid)
-            transaction = jse.Transaction.from_json(data)
-        except jse.JseError as error:
+            transaction = Transaction.from_json(data)
+        except JseError as error:
             self.failed("transaction.get", error)
             return None
         raw_id, reported = data.get("id"), transaction.reported_status
@@ -153,13 +154,13 @@ class _Check:
             self.set("id_format", DIFFERS, "number", raw_id)
         if transaction.id != tid:
             self.set("id_format", DIFFERS, "other_id", f"{tid} -> {transaction.id}")
-        if reported in jse.TRANSACTION_STATUSES:
+        if reported in TRANSACTION_STATUSES:
             self.set("status_case", HOLDS, "lower", reported)
         elif transaction.status:
             self.set("status_case", DIFFERS, "other_case", reported)
         else:
             self.set("status_case", DIFFERS, "unknown", reported)
-        if transaction.status not in jse.DRAFT_STATUSES:
+        if transaction.status not in DRAFT_STATUSES:
             self.set("transaction.get", DIFFERS, "status", reported)
         elif transaction.problems:
             odd = "; ".join(f"{p.code} {p.value}".strip() for p in transaction.problems)
@@ -183,10 +184,10 @@ class _Check:
             else:
                 self.set("transaction.list", DIFFERS, "missing", shape)
                 return
-        except jse.JseResponseError as error:
+        except JseResponseError as error:
             self.set("transaction.list", DIFFERS, "unreadable", str(error))
             return
-        except jse.JseError as error:
+        except JseError as error:
             self.failed("transaction.list", error)
             return
         if shape == "items":
@@ -197,7 +198,7 @@ class _Check:
     def download(self, key, call):
         try:
             result = call(io.BytesIO())
-        except jse.JseError as error:
+        except JseError as error:
             self.failed(key, error, refused_holds=True)
         else:
             self.set(key, HOLDS, "file", f"{result.size} bytes, {result.content_type or '?'}")
@@ -205,12 +206,12 @@ class _Check:
     def cancel(self, tid):
         try:
             self.client.cancel_transaction(tid)
-        except jse.JseError as error:
+        except JseError as error:
             self.failed("transaction.cancel", error)
             return
         try:
             after = self.client.get_transaction(tid)
-        except jse.JseError as error:
+        except JseError as error:
             self.set("transaction.cancel", UNTESTED, "unread", str(error))
             return
         if after.status == "cancelled":
@@ -226,21 +227,21 @@ class _Check:
         try:
             client.delete_transaction(tid)
             deleted = True
-        except jse.JseError as error:
+        except JseError as error:
             self.failed("transaction.delete", error)
             try:
                 client.cancel_transaction(tid)
                 client.delete_transaction(tid)
                 deleted = True
-            except jse.JseError as again:
+            except JseError as again:
                 _logger.info("platform check: the throw-away draft could not be deleted (%s)", again)
         try:
             client.get_transaction_answer(tid)
-        except jse.JseNotFound:
+        except JseNotFound:
             if deleted and "transaction.delete" not in self.findings:
                 self.set("transaction.delete", HOLDS, "deleted")
             return deleted
-        except jse.JseError:
+        except JseError:
             return deleted
         if deleted or "transaction.delete" not in self.findings:  # said to be gone, yet still there
             self.set("transaction.delete", DIFFERS, "still_there", tid)
@@ -264,7 +265,7 @@ def run(client):
         check.download("transaction.document", lambda out: client.download_document(tid, 1, out))
         check.download("transaction.proof", lambda out: client.download_proof(tid, out))
         check.cancel(tid)
-    except jse.JseError as error:
+    except JseError as error:
         check.set("transaction.check", DIFFERS, "stopped", str(error))
     finally:
         gone = check.delete(tid)

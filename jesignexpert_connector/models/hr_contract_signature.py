@@ -14,8 +14,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from .. import boolean_search, labour_law
-from ..jse import client as jse
+from .. import boolean_search, jse, labour_law
 
 # The signature state of a contract: its latest collection's, or "to send".
 SIGNATURE_STATES = [("to_send", "To send"), *jse.TRANSACTION_STATES]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..jse import client as jse
+from .. import jse
 
 
 class JesignexpertAccess(models.Model):

@@ -9,7 +9,7 @@ configuration, and turn the client's typed errors into translated messages.
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..jse import client as jse
+from .. import jse
 
 PARAM = "jesignexpert_connector.%s"
 ENVIRONMENT_SANDBOX = "sandbox"

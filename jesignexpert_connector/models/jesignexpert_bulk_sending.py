@@ -23,7 +23,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import format_date
 
-from ..jse import client as jse
+from .. import jse
 from .jesignexpert_drafting import INVITATION_MODES
 from .jesignexpert_sync import try_lock
 

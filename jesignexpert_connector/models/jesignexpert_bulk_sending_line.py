@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..jse import client as jse
+from .. import jse
 from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
 
 _logger = logging.getLogger(__name__)

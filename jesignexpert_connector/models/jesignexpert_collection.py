@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..jse import client as jse
+from .. import jse
 from .jesignexpert_firm import GROUP_MANAGER
 from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
 

@@ -10,8 +10,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from .. import boolean_search
-from ..jse import client as jse
+from .. import boolean_search, jse
 
 EXPIRY_NOTICE_DAYS = 3  # the initiator is told this long before a collection expires
 LATE_AFTER_DAYS = 7  # a collection sent longer ago and not signed is late

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models, sql_db
 
-from ..jse import client as jse
+from .. import jse
 
 _logger = logging.getLogger(__name__)
 

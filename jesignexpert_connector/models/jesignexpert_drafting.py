@@ -16,8 +16,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.fields import Command
 
-from .. import pdf_slots
-from ..jse import client as jse
+from .. import jse, pdf_slots
 
 INVITATION_MODES = [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")]
 # The invitation's message jesignexpert.com itself proposes (the seed's).

@@ -8,7 +8,7 @@ from time import monotonic
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..jse import client as jse
+from .. import jse
 
 _logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..jse import client as jse
+from .. import jse
 from ..jse import platform_check
 from .jesignexpert_firm import JesignexpertFirm
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..jse import client as jse
+from .. import jse
 
 LINK_TTL = timedelta(minutes=10)
 RETURN_ROUTE = "/jesignexpert/link/return"

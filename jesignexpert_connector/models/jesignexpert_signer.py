@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..jse import client as jse
+from .. import jse
 
 SIGNATURE_LEVELS = [("advanced", "Advanced signature")]
 

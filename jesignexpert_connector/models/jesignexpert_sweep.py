@@ -22,7 +22,7 @@ from time import monotonic
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..jse import client as jse
+from .. import jse
 from ..jse import sweep as schedule
 from .jesignexpert_sync import CONCURRENT_UPDATE, Report, try_lock
 

@@ -26,7 +26,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, config
 
-from ..jse import client as jse
+from .. import jse
 
 _logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..jse import client as jse
+from .. import jse
 from .jesignexpert_api import PARAM
 
 # The connection to jesignexpert.com: for system administrators only.

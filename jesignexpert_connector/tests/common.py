@@ -181,7 +181,7 @@ class CollectionCase(SandboxCase):
 
     def transactions(self):
         client = self.env["jesignexpert.api"]._client(self.firm.office_token, self.firm.access_ids[:1].token)
-        return list(client.iter_changed_transactions(0))
+        return [t for page in client.iter_change_pages(0) for t in page.transactions]
 
     def confirm_wizard(self, wizard):
         """Through the three steps, then "Prepare on jesignexpert.com"."""

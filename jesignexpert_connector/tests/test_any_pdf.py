@@ -13,7 +13,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import CollectionCase, blank_pdf, cdd_contract, run_sync
 
 

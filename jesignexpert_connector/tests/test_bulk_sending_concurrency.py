@@ -92,7 +92,7 @@ class TestBulkSendingInterleavings(CommittedCase):
     def drafts_on_jesignexpert(self, env):
         firm = env["jesignexpert.firm"].browse(self.ids["firm"])
         with firm._client(firm.access_ids[:1]) as client:
-            return list(client.iter_changed_transactions(0))
+            return [t for page in client.iter_change_pages(0) for t in page.transactions]
 
     def state(self, sending_id):
         with self.worker() as env:

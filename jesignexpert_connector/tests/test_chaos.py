@@ -29,7 +29,7 @@ from odoo import fields
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import CollectionCase, run_sync, sent_collection
 
 _logger = logging.getLogger(__name__)

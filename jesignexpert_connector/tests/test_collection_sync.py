@@ -181,7 +181,7 @@ class TestCollectionSync(SyncSteps, CollectionCase):
         self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.timeout", "2.5")
         self.inject_fault("timeout", count=1, seconds=12, path="/document/")
         # (a number: Odoo names its level 25 "INFO" too)
-        with self.assertLogs("odoo.addons.jesignexpert_connector.jse.client", logging.INFO) as logs:
+        with self.assertLogs("odoo.addons.jesignexpert_connector.jse.transport", logging.INFO) as logs:
             self.sync()
         self.assertIn("GET transaction.document: timed out", "".join(logs.output))
         self.assertEqual(len(self.signed_attachments()), 1)

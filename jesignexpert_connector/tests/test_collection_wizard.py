@@ -6,8 +6,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
-from .. import pdf_slots
-from ..jse import client as jse
+from .. import jse, pdf_slots
 from .common import CollectionCase
 
 

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import CollectionCase, SandboxHttpCase, blank_pdf, contract_to_sign, run_sync
 from .test_any_pdf import encrypted_pdf
 

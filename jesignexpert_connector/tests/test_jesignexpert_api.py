@@ -3,7 +3,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import SandboxCase, blank_pdf
 
 

@@ -15,7 +15,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import CollectionCase, sent_collection
 from .test_bulk_sending import BulkCase
 

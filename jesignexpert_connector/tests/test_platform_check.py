@@ -9,7 +9,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..jse import client as jse
+from .. import jse
 from .common import CollectionCase, run_sync
 
 

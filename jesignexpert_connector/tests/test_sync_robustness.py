@@ -9,7 +9,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from ..jse import client as jse
+from .. import jse
 from ..models import jesignexpert_sync as sync_module
 from .common import CollectionCase, cdd_contract, run_sync, sent_collection
 

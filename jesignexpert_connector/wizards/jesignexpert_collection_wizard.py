@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import html_escape
 
-from ..jse import client as jse
+from .. import jse
 from ..models.jesignexpert_drafting import INVITATION_MODES
 from ..models.jesignexpert_sync import CONCURRENT_UPDATE
 
