@@ -24,8 +24,8 @@ from odoo.fields import Command
 from odoo.tools import format_date
 
 from ..jse import client as jse
+from ..transactions import try_lock
 from .jesignexpert_drafting import INVITATION_MODES
-from .jesignexpert_sync import try_lock
 
 _logger = logging.getLogger(__name__)
 

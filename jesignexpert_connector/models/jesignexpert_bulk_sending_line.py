@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
-from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
+from ..transactions import CONCURRENT_UPDATE, try_lock
 
 _logger = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
+from ..transactions import CONCURRENT_UPDATE, try_lock
 from .jesignexpert_firm import GROUP_MANAGER
-from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
+from .jesignexpert_sync import FETCH_REMIND_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from odoo.tools import html_escape
 
 from ..jse import client as jse
 from ..models.jesignexpert_drafting import INVITATION_MODES
-from ..models.jesignexpert_sync import CONCURRENT_UPDATE
+from ..transactions import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
 SOURCES = [
