@@ -32,3 +32,11 @@ def try_lock(record):
             return bool(record.env.cr.fetchone())
     except psycopg2.errors.SerializationFailure:
         return False
+
+
+def commit(env):
+    """Work is committed as it is done, except inside tests' transactions
+    and a person's "Synchronise now": the jobs ask for it in the context
+    (``jesignexpert_auto_commit``)."""
+    if env.context.get("jesignexpert_auto_commit"):
+        env.cr.commit()  # pylint: disable=invalid-commit

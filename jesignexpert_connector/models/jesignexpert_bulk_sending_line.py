@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
-from ..transactions import CONCURRENT_UPDATE, try_lock
+from ..transactions import CONCURRENT_UPDATE, commit, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ class JesignexpertBulkSendingLine(models.Model):
         except Exception as error:  # one contract's trouble must not stop the others
             _logger.exception("jesignexpert.com bulk sending line %s failed", self.id)
             self._failed(line.env._("Unexpected error: %s", error.__class__.__name__))
-        sending._commit()
+        commit(self.env)  # each contract on its own
         return 1
 
     def _failed(self, message):

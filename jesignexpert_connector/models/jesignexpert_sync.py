@@ -25,7 +25,7 @@ from odoo import api, fields, models
 from odoo.tools import config
 
 from ..jse import client as jse
-from ..transactions import CONCURRENT_UPDATE, try_lock
+from ..transactions import CONCURRENT_UPDATE, commit, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -109,10 +109,8 @@ class JesignexpertSync(models.AbstractModel):
     # ---------------------------------------------------------- helpers --
 
     def _commit(self):
-        """Work is committed as it is done, except inside tests' transactions
-        and a person's "Synchronise now"."""
-        if self.env.context.get("jesignexpert_auto_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        """See transactions.commit."""
+        commit(self.env)
 
     @contextmanager
     def _isolated(self, firms, what):
