@@ -399,6 +399,8 @@ class JesignexpertCollection(models.Model):
         }[status]
         self.sudo().message_post(body=message)
         self._subject().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
+        if status == "refused":
+            self._ask_why_refused()
 
     def action_open_jesignexpert(self):
         self.ensure_one()

@@ -135,22 +135,20 @@ class JesignexpertCollection(models.Model):
         due.write({"expiry_reminded": True})
         return due
 
-    def _close(self, status):
-        res = super()._close(status)
-        if status == "refused":
-            env = self._initiator_env()
-            names = ", ".join(self.signer_ids.filtered(lambda s: s.state == "refused").mapped("name"))
-            self.sudo().activity_schedule(
-                REFUSED,
-                user_id=self.initiator_id.id,
-                summary=env._("Signature refused"),
-                note=env._(
-                    "%(signers)s refused to sign %(name)s: find out why, then send a new collection if need be.",
-                    signers=names or env._("A signer"),
-                    name=self.name,
-                ),
-            )
-        return res
+    def _ask_why_refused(self):
+        """A signer refused (see _close): the initiator gets an activity to find out why."""
+        env = self._initiator_env()
+        names = ", ".join(self.signer_ids.filtered(lambda s: s.state == "refused").mapped("name"))
+        self.sudo().activity_schedule(
+            REFUSED,
+            user_id=self.initiator_id.id,
+            summary=env._("Signature refused"),
+            note=env._(
+                "%(signers)s refused to sign %(name)s: find out why, then send a new collection if need be.",
+                signers=names or env._("A signer"),
+                name=self.name,
+            ),
+        )
 
     def _jesignexpert_employee_only(self):
         """Signed by every signer for the employee, not by every one for the
