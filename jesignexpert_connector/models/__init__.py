@@ -15,9 +15,9 @@ from . import report_jesignexpert_contract
 from . import jesignexpert_signer
 from . import jesignexpert_sync
 from . import jesignexpert_sweep
+from . import jesignexpert_collection_followup_mixin
 from . import jesignexpert_collection
 from . import jesignexpert_draft
-from . import jesignexpert_collection_followup
 from . import hr_contract_signature
 from . import hr_employee
 from . import jesignexpert_bulk_sending

@@ -28,7 +28,13 @@ class JesignexpertCollection(models.Model):
 
     _name = "jesignexpert.collection"
     _description = "Signature collection"
-    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
+    # The follow-up first: its create and write wrap the others', as when it extended the model.
+    _inherit = [
+        "jesignexpert.collection.followup.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "jesignexpert.guarded.mixin",
+    ]
     _order = "id desc"
     _jesignexpert_fixed = ("contract_id", "employee_id", "company_id", "firm_id", "initiator_id")
     _jesignexpert_odoo_sets = ("next_check_on",)

@@ -20,8 +20,12 @@ REFUSED = "jesignexpert_connector.mail_activity_type_collection_refused"
 CONTRACT_CHANGED = "jesignexpert_connector.mail_activity_type_contract_changed"
 
 
-class JesignexpertCollection(models.Model):
-    _inherit = "jesignexpert.collection"
+class JesignexpertCollectionFollowupMixin(models.AbstractModel):
+    """What jesignexpert.collection does to follow its collections up (see
+    the module's docstring); its fields are stored on the collection."""
+
+    _name = "jesignexpert.collection.followup.mixin"
+    _description = "Follow-up of a signature collection"
 
     signature_days = fields.Float(
         "Days to sign",
