@@ -7,6 +7,7 @@ from . import jesignexpert_link_request
 from . import res_config_settings
 from . import res_users
 from . import res_company
+from . import jesignexpert_contract_followup_mixin
 from . import hr_contract
 from . import jesignexpert_document_template
 from . import jesignexpert_signature_clause
@@ -18,7 +19,6 @@ from . import jesignexpert_sweep
 from . import jesignexpert_collection_followup_mixin
 from . import jesignexpert_collection
 from . import jesignexpert_draft
-from . import hr_contract_signature
 from . import hr_employee
 from . import jesignexpert_bulk_sending
 from . import jesignexpert_bulk_sending_line
