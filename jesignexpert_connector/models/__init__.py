@@ -17,6 +17,7 @@ from . import jesignexpert_signer
 from . import jesignexpert_sync
 from . import jesignexpert_sweep
 from . import jesignexpert_collection_followup_mixin
+from . import jesignexpert_collection_action_mixin
 from . import jesignexpert_collection
 from . import jesignexpert_draft
 from . import hr_employee
