@@ -307,19 +307,6 @@ class JesignexpertCollection(models.Model):
         if attempts >= FETCH_REMIND_ATTEMPTS:
             self._remind_fetch()
 
-    def _remind_fetch(self):
-        """An activity for the initiator: the signed document does not come
-        home.  Once per collection, until its document is fetched."""
-        for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
-            env = collection._initiator_env()
-            activity = collection.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=collection.initiator_id.id,
-                summary=env._("Signed document not fetched yet"),
-                note=env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
-            )
-            collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
-
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, reads the PDF (only an
         unreadable one is refused), attaches both to the contract (else to
