@@ -1,8 +1,8 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The follow-up of the collections: how long signing takes, what needs a
-person (expiring soon, late, refused), and whether the contract's document
-changed since it was sent."""
+person (expiring soon, late, refused, a signed document that does not come
+home), and whether the contract's document changed since it was sent."""
 
 import hashlib
 from datetime import timedelta
