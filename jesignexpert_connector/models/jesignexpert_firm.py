@@ -22,7 +22,7 @@ class JesignexpertFirm(models.Model):
 
     _name = "jesignexpert.firm"
     _description = "jesignexpert.com cabinet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin", "jesignexpert.firm.check.mixin"]
     _order = "active desc, linked_on desc, id desc"
     # A cabinet changes by being linked, unlinked, checked or synchronised:
     # never by hand, and never into another company.
@@ -46,6 +46,8 @@ class JesignexpertFirm(models.Model):
         "sync_error",
         "lapse_reminded_on",
         "access_ids",
+        "platform_check_on",
+        "platform_check_result",
     )
 
     name = fields.Char("Cabinet", required=True, readonly=True, tracking=True)

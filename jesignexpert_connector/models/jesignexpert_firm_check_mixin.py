@@ -13,18 +13,16 @@ from odoo.exceptions import AccessError, UserError
 
 from ..jse import client as jse
 from ..jse import platform_check
-from .jesignexpert_firm import JesignexpertFirm
 
 _logger = logging.getLogger(__name__)
 
 
-class JesignexpertFirmPlatformCheck(models.Model):
-    _inherit = "jesignexpert.firm"
-    _jesignexpert_odoo_sets = (
-        *JesignexpertFirm._jesignexpert_odoo_sets,
-        "platform_check_on",
-        "platform_check_result",
-    )
+class JesignexpertFirmCheckMixin(models.AbstractModel):
+    """How jesignexpert.firm is checked (see the module's docstring); its
+    fields are stored on the cabinet."""
+
+    _name = "jesignexpert.firm.check.mixin"
+    _description = "Checks of a jesignexpert.com cabinet"
 
     platform_check_on = fields.Datetime("Platform checked on", readonly=True)
     platform_check_result = fields.Html("Platform check", readonly=True, sanitize=True)
