@@ -8,14 +8,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
 from ..transactions import CONCURRENT_UPDATE, commit, try_lock
+from .jesignexpert_drafting import SOURCES
 
 _logger = logging.getLogger(__name__)
 
-SOURCES = [
-    ("generated", "The contract's document"),
-    ("attachment", "A PDF attached to the contract"),
-    ("upload", "A PDF to upload"),
-]
 LINE_STATES = [
     ("draft", "To send"),
     ("left_out", "Left out"),

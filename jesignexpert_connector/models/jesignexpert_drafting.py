@@ -20,6 +20,14 @@ from .. import pdf_slots
 from ..jse import client as jse
 
 INVITATION_MODES = [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")]
+# Where the document to sign comes from (see _document_source).
+SOURCES = [
+    ("generated", "The contract's document"),
+    ("attachment", "A PDF attached to the contract"),
+    ("upload", "A PDF to upload"),
+]
+# A document about an employee that no contract holds: no template to render it.
+EMPLOYEE_SOURCES = [("attachment", "A PDF attached to the employee"), ("upload", "A PDF to upload")]
 # The invitation's message jesignexpert.com itself proposes (the seed's).
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
 

@@ -10,17 +10,10 @@ from odoo.fields import Command
 from odoo.tools import html_escape
 
 from ..jse import client as jse
-from ..models.jesignexpert_drafting import INVITATION_MODES
+from ..models.jesignexpert_drafting import EMPLOYEE_SOURCES, INVITATION_MODES, SOURCES
 from ..transactions import CONCURRENT_UPDATE
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
-SOURCES = [
-    ("generated", "The contract's document"),
-    ("attachment", "A PDF attached to the contract"),
-    ("upload", "A PDF to upload"),
-]
-# A document about an employee that no contract holds: no template to render it.
-EMPLOYEE_SOURCES = [("attachment", "A PDF attached to the employee"), ("upload", "A PDF to upload")]
 # The document sent is the one Odoo makes from the source chosen
 # (_document_source): no client sets it, nor moves the wizard to another contract
 # or employee.
