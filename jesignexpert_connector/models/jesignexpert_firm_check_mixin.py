@@ -27,6 +27,68 @@ class JesignexpertFirmCheckMixin(models.AbstractModel):
     platform_check_on = fields.Datetime("Platform checked on", readonly=True)
     platform_check_result = fields.Html("Platform check", readonly=True, sanitize=True)
 
+    def _check_connection(self, user=None):
+        """validateCheck with this cabinet's accesses, ``user``'s first: an
+        access jesignexpert.com refuses is marked so and the next is tried;
+        the cabinet expires only when none holds.  Returns whether an access
+        holds, and a message saying so."""
+        self.ensure_one()
+        api = self.env["jesignexpert.api"]
+        firm = self.sudo()
+        now = fields.Datetime.now()
+        for access in firm._usable_accesses(user):
+            try:
+                with firm._client(access) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                access._refused()
+                continue
+            except jse.JseError as error:
+                message = api._error_message(error)
+                firm.write({"last_check": now, "last_check_message": message})
+                return False, message
+            message = self.env._("Connection OK (checked with the access of %s).", access.user_id.name)
+            firm.write({"last_check": now, "last_check_message": message, "state": "linked"})
+            return True, message
+        message = self.env._("jesignexpert.com accepts none of the collaborators' accesses: link yours again.")
+        firm.write({"last_check": now, "last_check_message": message})
+        firm._no_usable_access()
+        return False, message
+
+    def action_check_my_access(self):
+        """Checks the current user's own jesignexpert.com access.  Without one,
+        or when jesignexpert.com refuses it, sends the user through the
+        linking flow, then back to this cabinet."""
+        self.ensure_one()
+        self.check_access("read")
+        own = self._own_access()
+        if own:
+            try:
+                with self.sudo()._client(own) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                own._refused()
+                own = False
+            except jse.JseError as error:
+                raise self.env["jesignexpert.api"]._user_error(error) from None
+        if not own:
+            return self.action_link_my_access()
+        return self.env["jesignexpert.api"]._notification(
+            self.env._("Your jesignexpert.com access holds."), next_action={"type": "ir.actions.act_window_close"}
+        )
+
+    def action_test_connection(self):
+        """Managers of the cabinet's company only: the check speaks with the
+        company's tokens, and may mark collaborators' accesses refused and
+        the cabinet expired.  An initiator checks their own access
+        (action_check_my_access)."""
+        self.ensure_one()
+        self._check_manager()
+        ok, message = self._check_connection(self.env.user)
+        return self.env["jesignexpert.api"]._notification(
+            message, ok, next_action={"type": "ir.actions.act_window_close"}
+        )
+
     def _platform_check(self):
         """Runs the platform check with an access that holds, keeps its
         result on the cabinet and sets how news is found.  For system
