@@ -1,8 +1,10 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The platform check of a cabinet: which of the client's assumptions hold
-on the jesignexpert.com it is linked to (see jse/platform_check.py), kept on
-the cabinet in words, and the sync's strategy set from it."""
+"""How a cabinet is checked: whether its collaborators' accesses hold (by
+the daily check, a manager's connection test, an initiator's check of their
+own), and, when an administrator asks, which of the client's assumptions
+hold on the jesignexpert.com it is linked to (see jse/platform_check.py),
+kept on the cabinet in words, and the sync's strategy set from it."""
 
 import logging
 
@@ -26,6 +28,8 @@ class JesignexpertFirmCheckMixin(models.AbstractModel):
 
     platform_check_on = fields.Datetime("Platform checked on", readonly=True)
     platform_check_result = fields.Html("Platform check", readonly=True, sanitize=True)
+
+    # ------------------------------------------------------------ accesses --
 
     def _check_connection(self, user=None):
         """validateCheck with this cabinet's accesses, ``user``'s first: an
@@ -88,6 +92,8 @@ class JesignexpertFirmCheckMixin(models.AbstractModel):
         return self.env["jesignexpert.api"]._notification(
             message, ok, next_action={"type": "ir.actions.act_window_close"}
         )
+
+    # ------------------------------------------------------------ platform --
 
     def _platform_check(self):
         """Runs the platform check with an access that holds, keeps its
