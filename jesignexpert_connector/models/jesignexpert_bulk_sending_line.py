@@ -4,7 +4,7 @@ import logging
 from types import SimpleNamespace
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..jse import client as jse
 from ..transactions import CONCURRENT_UPDATE, commit, try_lock
@@ -192,9 +192,7 @@ class JesignexpertBulkSendingLine(models.Model):
         read as superuser)."""
         contract.check_access("read")
         if attachment:
-            if attachment.res_model != "hr.contract" or attachment.res_id not in contract.ids:
-                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
-            attachment.check_access("read")
+            self.env["jesignexpert.drafting"]._check_attachment(contract, attachment)
 
     # ---------------------------------------------------------- preparing --
 

@@ -128,31 +128,44 @@ class JesignexpertDrafting(models.AbstractModel):
         }
 
     @api.model
-    def _document_source(self, contract, source, attachment, upload, upload_name):
+    def _document_source(self, subject, source, attachment, upload, upload_name):
         """The document to sign and its file name, made here from the source
         chosen, never taken as the client sends it: the contract rendered by
-        Odoo's report engine, a PDF attached to this contract (which the user
-        may read), or the file just uploaded.  None while nothing is chosen.
-        ``contract`` may be an employee instead: a PDF attached to the
-        employee, or uploaded."""
-        if contract._name == "hr.employee":
-            return self._employee_document_source(contract, source, attachment, upload, upload_name)
+        Odoo's report engine, a PDF attached to ``subject`` (a contract, or an
+        employee; one the user may read), or the file just uploaded.  None
+        while nothing is chosen.  A document about an employee is a PDF: no
+        template renders it."""
         if source == "generated":
-            if not contract.jesignexpert_template_id:
+            if subject._name == "hr.employee":
+                raise ValidationError(
+                    self.env._(
+                        "A document about an employee is a PDF: choose one attached to the employee, or upload one."
+                    )
+                )
+            if not subject.jesignexpert_template_id:
                 raise ValidationError(
                     self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
                 )
-            return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+            return subject._jesignexpert_pdf(), f"{subject.name}.pdf"
         if source == "attachment":
             if not attachment:
                 return None
-            if attachment.res_model != "hr.contract" or attachment.res_id != contract.id:
-                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
-            attachment.check_access("read")
+            self._check_attachment(subject, attachment)
             return attachment.raw, attachment.name
         if not upload:
             return None
-        return self._decode_upload(upload, upload_name), upload_name or f"{contract.name}.pdf"
+        return self._decode_upload(upload, upload_name), upload_name or f"{subject.name}.pdf"
+
+    @api.model
+    def _check_attachment(self, subject, attachment):
+        """``attachment`` is one of ``subject``'s (a contract, or an employee)
+        and the user may read it: checked as the user, before anything of it
+        is read as superuser."""
+        if attachment.res_model != subject._name or attachment.res_id != subject.id:
+            if subject._name == "hr.employee":
+                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
+            raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
+        attachment.check_access("read")
 
     @api.model
     def _decode_upload(self, upload, filename):
@@ -165,25 +178,6 @@ class JesignexpertDrafting(models.AbstractModel):
             raise ValidationError(
                 self.env._("%s could not be read: upload the file again.", filename or self.env._("The document"))
             ) from None
-
-    @api.model
-    def _employee_document_source(self, employee, source, attachment, upload, upload_name):
-        """_document_source for a document about ``employee``: no template
-        renders it."""
-        if source == "generated":
-            raise ValidationError(
-                self.env._("A document about an employee is a PDF: choose one attached to the employee, or upload one.")
-            )
-        if source == "attachment":
-            if not attachment:
-                return None
-            if attachment.res_model != "hr.employee" or attachment.res_id != employee.id:
-                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
-            attachment.check_access("read")
-            return attachment.raw, attachment.name
-        if not upload:
-            return None
-        return self._decode_upload(upload, upload_name), upload_name or f"{employee.name}.pdf"
 
     @api.model
     def _check_document(self, pdf, filename):
