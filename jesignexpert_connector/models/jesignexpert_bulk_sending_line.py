@@ -248,7 +248,6 @@ class JesignexpertBulkSendingLine(models.Model):
         if problem:
             raise UserError(problem)
         drafting = self.env["jesignexpert.drafting"]
-        drafts = self.env["jesignexpert.draft"]
         pdf, filename = drafting._document_source(
             contract, self.document_source, self.attachment_id, self.upload, self.upload_name
         )
@@ -276,20 +275,16 @@ class JesignexpertBulkSendingLine(models.Model):
         if self.document_source == "generated":
             # Rendered anew at each try (its bytes hold the time): what it says is what counts.
             request["document_key"] = self.env["jesignexpert.collection"]._document_hash(contract)
-        tid, url = drafts._make(self, firm, access, request)
-        try:
-            with self.env.cr.savepoint():
-                collection = drafting._record_collection(
-                    contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
-                )
-        except CONCURRENT_UPDATE:
-            raise  # the next batch takes this draft again
-        except Exception:
-            drafts._delete_draft(firm, access, tid)
-            raise
-        drafts._taken(tid)
+        collection = drafting._make_draft(
+            self, contract, firm, access, drafter, request, pages, generated=self.document_source == "generated"
+        )
         # The collection in progress is cancelled only now that the new one is made.
         problem = drafting._settle_previous(contract, previous, self.sending_id.duplicate_choice, collection)
         self.sudo().write(
-            {"state": "prepared", "error": problem or False, "collection_id": collection.id, "jse_url": url}
+            {
+                "state": "prepared",
+                "error": problem or False,
+                "collection_id": collection.id,
+                "jse_url": collection.jse_url,
+            }
         )

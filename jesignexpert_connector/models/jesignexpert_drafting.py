@@ -18,6 +18,7 @@ from odoo.fields import Command
 
 from .. import pdf_slots
 from ..jse import client as jse
+from ..transactions import CONCURRENT_UPDATE
 
 INVITATION_MODES = [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")]
 # Where the document to sign comes from (see _document_source).
@@ -314,6 +315,30 @@ class JesignexpertDrafting(models.AbstractModel):
             raise ValidationError(
                 self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
             ) from None
+
+    @api.model
+    def _make_draft(self, asker, contract, firm, access, drafter, request, pages, generated=True):
+        """The draft of ``asker``'s confirmation (a wizard, or a line of a bulk
+        sending) on jesignexpert.com, and the collection that records it in
+        Odoo (see _record_collection).  Whatever fails in Odoo once the draft
+        is made (a write, the chatter) deletes it: it is never left alone on
+        jesignexpert.com.  A write that met another transaction's is raised
+        as is: the request is replayed (or the next batch goes on), and takes
+        this draft again."""
+        drafts = self.env["jesignexpert.draft"]
+        tid, url = drafts._make(asker, firm, access, request)
+        try:
+            with self.env.cr.savepoint():
+                collection = self._record_collection(
+                    contract, firm, drafter, tid, url, pages, request, generated=generated
+                )
+        except CONCURRENT_UPDATE:
+            raise
+        except Exception:
+            drafts._delete_draft(firm, access, tid)
+            raise
+        drafts._taken(tid)
+        return collection
 
     @api.model
     def _record_collection(self, contract, firm, drafter, tid, url, pages, request, generated=True):
