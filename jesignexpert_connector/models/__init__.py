@@ -22,6 +22,7 @@ from . import jesignexpert_collection
 from . import jesignexpert_draft
 from . import hr_employee
 from . import jesignexpert_bulk_sending
+from . import jesignexpert_bulk_sending_part_mixin
 from . import jesignexpert_bulk_sending_line
 from . import jesignexpert_bulk_sending_signer
 from . import jesignexpert_drafting

@@ -26,7 +26,7 @@ class JesignexpertBulkSendingLine(models.Model):
 
     _name = "jesignexpert.bulk.sending.line"
     _description = "Contract of a bulk sending"
-    _inherit = ["jesignexpert.guarded.mixin"]
+    _inherit = ["jesignexpert.bulk.sending.part.mixin"]
     _order = "sequence, id"
     # How far the contract is, which Odoo alone records as it prepares it.
     _jesignexpert_odoo_sets = ("state", "error", "collection_id", "jse_url", "company_id")
@@ -165,25 +165,17 @@ class JesignexpertBulkSendingLine(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                self._jesignexpert_record(vals, "sending_id")._check_being_set_up()
                 self._check_readable(
                     self._jesignexpert_record(vals, "contract_id"), self._jesignexpert_record(vals, "attachment_id")
                 )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            self.sending_id._check_being_set_up()
-            if vals.get("attachment_id"):
-                attachment = self._jesignexpert_record(vals, "attachment_id")
-                for line in self:
-                    line._check_readable(line.contract_id, attachment)
+        if not self.env.su and vals.get("attachment_id"):
+            attachment = self._jesignexpert_record(vals, "attachment_id")
+            for line in self:
+                line._check_readable(line.contract_id, attachment)
         return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            self.sending_id._check_being_set_up()
-        return super().unlink()
 
     @api.model
     def _check_readable(self, contract, attachment):
