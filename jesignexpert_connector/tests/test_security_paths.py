@@ -4,7 +4,9 @@
 plays an attack as a client would over JSON-RPC (a user of another company,
 a manager, a team lead who is not an HR officer, a portal user), then shows
 the legitimate users still do their work.  The cache is emptied before each
-attempt, as each request starts with an empty one."""
+attempt, as each request starts with an empty one.  Parts 1 to 4 are
+here; parts 5 to 7 in test_security_rights.py, test_bad_input.py and
+test_bulk_sending_stopped.py, on the same PathsCase."""
 
 import base64
 import io
