@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager
 from time import monotonic
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tests.common import BaseCase, get_db_name
@@ -28,6 +28,12 @@ from ..sandbox_helpers import (  # noqa: F401
 
 # The addon's connection settings, which a case pointing at its own sandbox changes.
 CONNECTION_PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
+
+
+def other_company(env, name):
+    """Another company, and the values that put a new user in it alone."""
+    company = env["res.company"].create({"name": name})
+    return company, {"company_id": company.id, "company_ids": [Command.set(company.ids)]}
 
 
 def cdd_contract(env, employee, **values):

@@ -13,11 +13,10 @@ import io
 
 from pypdf import PdfReader
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import blank_pdf, cdd_contract, sent_collection
+from .common import blank_pdf, cdd_contract, other_company, sent_collection
 from .test_bulk_sending import BulkCase
 
 INITIATE = "jesignexpert_connector.group_jesignexpert_user"
@@ -37,8 +36,7 @@ class PathsCase(BulkCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.user
-        cls.company_b = cls.env["res.company"].create({"name": "Petit Industrie SAS"})
-        in_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
+        cls.company_b, in_b = other_company(cls.env, "Petit Industrie SAS")
         cls.manager_a = new_test_user(cls.env, "path_manager_a", groups=f"base.group_user,{MANAGE},{HR_MANAGER}")
         cls.user_b = new_test_user(cls.env, "path_user_b", groups=f"base.group_user,{INITIATE},{HR_MANAGER}", **in_b)
         cls.manager_b = new_test_user(
