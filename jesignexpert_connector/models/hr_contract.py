@@ -13,7 +13,8 @@ SLOT_MARK = "JSESLOT{order}{corner}"
 
 class HrContract(models.Model):
     _name = "hr.contract"
-    _inherit = ["hr.contract", "jesignexpert.guarded.mixin"]
+    # The follow-up first: its write wraps the others', as when it extended the model.
+    _inherit = ["jesignexpert.contract.followup.mixin", "hr.contract", "jesignexpert.guarded.mixin"]
     # The contract's own clause (a copy Odoo makes), and what Odoo computes of its signature.
     _jesignexpert_odoo_sets = (
         "jesignexpert_clause_id",

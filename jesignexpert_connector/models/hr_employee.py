@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .hr_contract_signature import SIGNATURE_STATES
+from .jesignexpert_contract_followup_mixin import SIGNATURE_STATES
 
 
 class HrEmployee(models.Model):

@@ -24,8 +24,8 @@ from odoo.fields import Command
 from odoo.tools import format_date
 
 from .. import jse
+from ..transactions import commit, try_lock
 from .jesignexpert_drafting import INVITATION_MODES
-from .jesignexpert_sync import try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -321,11 +321,6 @@ class JesignexpertBulkSending(models.Model):
             self.env.ref(CRON)._trigger(fields.Datetime.now() + (pause or RETRY_HELD_AFTER))
         return done, remaining
 
-    def _commit(self):
-        """Each contract is committed as it is done, except in tests."""
-        if self.env.context.get("jesignexpert_auto_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
     def _finish_unless_taken(self):
         """Finishes the sending, unless its initiator stopped it meanwhile
         (their transaction holds it, or changed it since this one began)."""
@@ -335,7 +330,7 @@ class JesignexpertBulkSending(models.Model):
             self.invalidate_recordset(["state"])
             if self.state == "running":
                 self._finish()
-        self._commit()
+        commit(self.env)
 
     def _finish(self, stopped_by=None):
         self.ensure_one()

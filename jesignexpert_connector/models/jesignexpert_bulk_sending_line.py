@@ -4,18 +4,14 @@ import logging
 from types import SimpleNamespace
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import jse
-from .jesignexpert_sync import CONCURRENT_UPDATE, try_lock
+from ..transactions import CONCURRENT_UPDATE, commit, try_lock
+from .jesignexpert_drafting import SOURCES
 
 _logger = logging.getLogger(__name__)
 
-SOURCES = [
-    ("generated", "The contract's document"),
-    ("attachment", "A PDF attached to the contract"),
-    ("upload", "A PDF to upload"),
-]
 LINE_STATES = [
     ("draft", "To send"),
     ("left_out", "Left out"),
@@ -30,7 +26,7 @@ class JesignexpertBulkSendingLine(models.Model):
 
     _name = "jesignexpert.bulk.sending.line"
     _description = "Contract of a bulk sending"
-    _inherit = ["jesignexpert.guarded.mixin"]
+    _inherit = ["jesignexpert.bulk.sending.part.mixin"]
     _order = "sequence, id"
     # How far the contract is, which Odoo alone records as it prepares it.
     _jesignexpert_odoo_sets = ("state", "error", "collection_id", "jse_url", "company_id")
@@ -169,25 +165,17 @@ class JesignexpertBulkSendingLine(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                self._jesignexpert_record(vals, "sending_id")._check_being_set_up()
                 self._check_readable(
                     self._jesignexpert_record(vals, "contract_id"), self._jesignexpert_record(vals, "attachment_id")
                 )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            self.sending_id._check_being_set_up()
-            if vals.get("attachment_id"):
-                attachment = self._jesignexpert_record(vals, "attachment_id")
-                for line in self:
-                    line._check_readable(line.contract_id, attachment)
+        if not self.env.su and vals.get("attachment_id"):
+            attachment = self._jesignexpert_record(vals, "attachment_id")
+            for line in self:
+                line._check_readable(line.contract_id, attachment)
         return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            self.sending_id._check_being_set_up()
-        return super().unlink()
 
     @api.model
     def _check_readable(self, contract, attachment):
@@ -196,9 +184,7 @@ class JesignexpertBulkSendingLine(models.Model):
         read as superuser)."""
         contract.check_access("read")
         if attachment:
-            if attachment.res_model != "hr.contract" or attachment.res_id not in contract.ids:
-                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
-            attachment.check_access("read")
+            self.env["jesignexpert.drafting"]._check_attachment(contract, attachment)
 
     # ---------------------------------------------------------- preparing --
 
@@ -238,7 +224,7 @@ class JesignexpertBulkSendingLine(models.Model):
         except Exception as error:  # one contract's trouble must not stop the others
             _logger.exception("jesignexpert.com bulk sending line %s failed", self.id)
             self._failed(line.env._("Unexpected error: %s", error.__class__.__name__))
-        sending._commit()
+        commit(self.env)  # each contract on its own
         return 1
 
     def _failed(self, message):
@@ -254,7 +240,6 @@ class JesignexpertBulkSendingLine(models.Model):
         if problem:
             raise UserError(problem)
         drafting = self.env["jesignexpert.drafting"]
-        drafts = self.env["jesignexpert.draft"]
         pdf, filename = drafting._document_source(
             contract, self.document_source, self.attachment_id, self.upload, self.upload_name
         )
@@ -282,20 +267,16 @@ class JesignexpertBulkSendingLine(models.Model):
         if self.document_source == "generated":
             # Rendered anew at each try (its bytes hold the time): what it says is what counts.
             request["document_key"] = self.env["jesignexpert.collection"]._document_hash(contract)
-        tid, url = drafts._make(self, firm, access, request)
-        try:
-            with self.env.cr.savepoint():
-                collection = drafting._record_collection(
-                    contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
-                )
-        except CONCURRENT_UPDATE:
-            raise  # the next batch takes this draft again
-        except Exception:
-            drafts._delete_draft(firm, access, tid)
-            raise
-        drafts._taken(tid)
+        collection = drafting._make_draft(
+            self, contract, firm, access, drafter, request, pages, generated=self.document_source == "generated"
+        )
         # The collection in progress is cancelled only now that the new one is made.
         problem = drafting._settle_previous(contract, previous, self.sending_id.duplicate_choice, collection)
         self.sudo().write(
-            {"state": "prepared", "error": problem or False, "collection_id": collection.id, "jse_url": url}
+            {
+                "state": "prepared",
+                "error": problem or False,
+                "collection_id": collection.id,
+                "jse_url": collection.jse_url,
+            }
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class JesignexpertBulkSendingSigner(models.Model):
@@ -8,10 +8,11 @@ class JesignexpertBulkSendingSigner(models.Model):
 
     _name = "jesignexpert.bulk.sending.signer"
     _description = "Signer of a contract of a bulk sending"
-    _inherit = ["jesignexpert.guarded.mixin"]
+    _inherit = ["jesignexpert.bulk.sending.part.mixin"]
     _order = "sequence, id"
     _jesignexpert_odoo_sets = ("company_id",)
     _jesignexpert_fixed = ("line_id",)
+    _jesignexpert_sending = "line_id.sending_id"
 
     line_id = fields.Many2one("jesignexpert.bulk.sending.line", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True)
@@ -21,20 +22,3 @@ class JesignexpertBulkSendingSigner(models.Model):
     name = fields.Char()
     email = fields.Char("E-mail")
     phone = fields.Char("Mobile phone")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                self._jesignexpert_record(vals, "line_id").sending_id._check_being_set_up()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.line_id.sending_id._check_being_set_up()
-        return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            self.line_id.sending_id._check_being_set_up()
-        return super().unlink()

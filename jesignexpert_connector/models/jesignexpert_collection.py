@@ -7,11 +7,11 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import jse
-from .jesignexpert_firm import GROUP_MANAGER
-from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
+from ..transactions import CONCURRENT_UPDATE, try_lock
+from .jesignexpert_sync import FETCH_REMIND_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
 
@@ -27,7 +27,14 @@ class JesignexpertCollection(models.Model):
 
     _name = "jesignexpert.collection"
     _description = "Signature collection"
-    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
+    # The follow-up first: its create and write wrap the others', as when it extended the model.
+    _inherit = [
+        "jesignexpert.collection.followup.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "jesignexpert.guarded.mixin",
+        "jesignexpert.collection.action.mixin",
+    ]
     _order = "id desc"
     _jesignexpert_fixed = ("contract_id", "employee_id", "company_id", "firm_id", "initiator_id")
     _jesignexpert_odoo_sets = ("next_check_on",)
@@ -300,19 +307,6 @@ class JesignexpertCollection(models.Model):
         if attempts >= FETCH_REMIND_ATTEMPTS:
             self._remind_fetch()
 
-    def _remind_fetch(self):
-        """An activity for the initiator: the signed document does not come
-        home.  Once per collection, until its document is fetched."""
-        for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
-            env = collection._initiator_env()
-            activity = collection.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=collection.initiator_id.id,
-                summary=env._("Signed document not fetched yet"),
-                note=env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
-            )
-            collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
-
     def _fetch_signed(self, client):
         """Downloads the signed PDF and the proof, reads the PDF (only an
         unreadable one is refused), attaches both to the contract (else to
@@ -398,120 +392,5 @@ class JesignexpertCollection(models.Model):
         }[status]
         self.sudo().message_post(body=message)
         self._subject().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
-
-    def action_open_jesignexpert(self):
-        self.ensure_one()
-        self.check_access("read")
-        return {"type": "ir.actions.act_url", "url": self.jse_url, "target": "new"}
-
-    def _check_may_act(self):
-        """Acting on jesignexpert.com for a collection (refreshing it,
-        cancelling it, deleting its draft) is for its initiator, a
-        jesignexpert.com manager of its company, or an administrator:
-        reading it is not enough."""
-        self.check_access("read")  # the record rules: one's own, or the company's for managers
-        user = self.env.user
-        if self.env.su or user.has_group(GROUP_MANAGER) or user._is_system():
-            return
-        for collection in self:
-            if collection.initiator_id != user:
-                raise AccessError(
-                    self.env._(
-                        "Only %(user)s or a jesignexpert.com manager can do this on %(name)s.",
-                        user=collection.initiator_id.name,
-                        name=collection.name,
-                    )
-                )
-
-    def action_refresh(self):
-        """Asks jesignexpert.com now, as the sync does, signed document included.
-        What could not be done is said in a notification (an error would undo
-        the news taken)."""
-        self._check_may_act()
-        api = self.env["jesignexpert.api"]
-        problems = []
-        for collection in self:
-            try:
-                with collection._client() as client:
-                    transaction = client.get_transaction(collection.jse_id)
-                    taken = collection._take_news(client, transaction, fetch_now=True)
-            except jse.JseRateLimited as error:  # the news it took stays
-                problems.append(api._error_message(error))
-                continue
-            except jse.JseError as error:
-                raise api._user_error(error) from None
-            if taken and not (collection.state == "signed" and not collection.signed_attachment_id):
-                continue
-            if taken:
-                problems.append(
-                    self.env._(
-                        "%(name)s: the signed document could not be fetched yet (%(error)s); Odoo tries again "
-                        "at its next synchronisation.",
-                        name=collection.name,
-                        error=collection.fetch_error,
-                    )
-                )
-            else:
-                problems.append(
-                    self.env._("%s is being synchronised right now: refresh it again in a moment.", collection.name)
-                )
-        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
-        if not problems:
-            return reload
-        return api._notification("\n".join(problems), ok=False, sticky=True, next_action=reload)
-
-    def action_cancel(self):
-        """Stops a collection in progress, as jesignexpert.com has it now: a
-        draft is deleted there, a sent one is cancelled (its signers can no
-        longer sign)."""
-        self._check_may_act()
-        api = self.env["jesignexpert.api"]
-        for collection in self:
-            if collection.state not in ("draft", "prepared", "sent"):
-                raise UserError(self.env._("Only a collection in progress can be cancelled."))
-            try:
-                outcome = collection._cancel_on_jesignexpert()
-            except jse.JseError as error:
-                raise api._user_error(error) from None
-            if outcome not in ("deleted", "cancelled"):
-                states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "%(name)s is already %(state)s on jesignexpert.com: it can no longer be cancelled.",
-                        name=collection.name,
-                        state=states.get(outcome, outcome),
-                    )
-                )
-            collection.sudo().state = "cancelled"
-            if outcome == "deleted":
-                message = self.env._("Draft deleted, on jesignexpert.com too.")
-            else:
-                message = self.env._(
-                    "Cancelled on jesignexpert.com by %s: nobody can sign it any more.", self.env.user.name
-                )
-            collection.sudo().message_post(body=message)
-            collection._subject().message_post(
-                body=self.env._("%(name)s: %(message)s", name=collection.name, message=message)
-            )
-        return True
-
-    def action_delete_draft(self):
-        """The draft's button: the same, said for a draft."""
-        return self.action_cancel()
-
-    def _cancel_on_jesignexpert(self):
-        """Deletes the draft there, or cancels the sent collection.  Returns
-        "deleted", "cancelled", or the status that forbids both."""
-        self.ensure_one()
-        with self._client() as client:
-            try:
-                status = client.get_transaction(self.jse_id).status
-            except jse.JseNotFound:
-                return "deleted"  # already deleted there
-            if status in ("draft", "prepared"):
-                client.delete_transaction(self.jse_id)
-                return "deleted"
-            if status != "sent":
-                return status
-            client.cancel_transaction(self.jse_id)
-        return "cancelled"
+        if status == "refused":
+            self._ask_why_refused()

@@ -17,8 +17,17 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.fields import Command
 
 from .. import jse, pdf_slots
+from ..transactions import CONCURRENT_UPDATE
 
 INVITATION_MODES = [("sequential", "Sequential invitations"), ("parallel", "Parallel invitations")]
+# Where the document to sign comes from (see _document_source).
+SOURCES = [
+    ("generated", "The contract's document"),
+    ("attachment", "A PDF attached to the contract"),
+    ("upload", "A PDF to upload"),
+]
+# A document about an employee that no contract holds: no template to render it.
+EMPLOYEE_SOURCES = [("attachment", "A PDF attached to the employee"), ("upload", "A PDF to upload")]
 # The invitation's message jesignexpert.com itself proposes (the seed's).
 DEFAULT_MESSAGE = "Bonjour,\n\nVous êtes invité à signer des documents sur la plateforme jesignexpert.com"
 
@@ -119,31 +128,44 @@ class JesignexpertDrafting(models.AbstractModel):
         }
 
     @api.model
-    def _document_source(self, contract, source, attachment, upload, upload_name):
+    def _document_source(self, subject, source, attachment, upload, upload_name):
         """The document to sign and its file name, made here from the source
         chosen, never taken as the client sends it: the contract rendered by
-        Odoo's report engine, a PDF attached to this contract (which the user
-        may read), or the file just uploaded.  None while nothing is chosen.
-        ``contract`` may be an employee instead: a PDF attached to the
-        employee, or uploaded."""
-        if contract._name == "hr.employee":
-            return self._employee_document_source(contract, source, attachment, upload, upload_name)
+        Odoo's report engine, a PDF attached to ``subject`` (a contract, or an
+        employee; one the user may read), or the file just uploaded.  None
+        while nothing is chosen.  A document about an employee is a PDF: no
+        template renders it."""
         if source == "generated":
-            if not contract.jesignexpert_template_id:
+            if subject._name == "hr.employee":
+                raise ValidationError(
+                    self.env._(
+                        "A document about an employee is a PDF: choose one attached to the employee, or upload one."
+                    )
+                )
+            if not subject.jesignexpert_template_id:
                 raise ValidationError(
                     self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
                 )
-            return contract._jesignexpert_pdf(), f"{contract.name}.pdf"
+            return subject._jesignexpert_pdf(), f"{subject.name}.pdf"
         if source == "attachment":
             if not attachment:
                 return None
-            if attachment.res_model != "hr.contract" or attachment.res_id != contract.id:
-                raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
-            attachment.check_access("read")
+            self._check_attachment(subject, attachment)
             return attachment.raw, attachment.name
         if not upload:
             return None
-        return self._decode_upload(upload, upload_name), upload_name or f"{contract.name}.pdf"
+        return self._decode_upload(upload, upload_name), upload_name or f"{subject.name}.pdf"
+
+    @api.model
+    def _check_attachment(self, subject, attachment):
+        """``attachment`` is one of ``subject``'s (a contract, or an employee)
+        and the user may read it: checked as the user, before anything of it
+        is read as superuser."""
+        if attachment.res_model != subject._name or attachment.res_id != subject.id:
+            if subject._name == "hr.employee":
+                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
+            raise AccessError(self.env._("Only a document attached to this contract can be chosen."))
+        attachment.check_access("read")
 
     @api.model
     def _decode_upload(self, upload, filename):
@@ -156,25 +178,6 @@ class JesignexpertDrafting(models.AbstractModel):
             raise ValidationError(
                 self.env._("%s could not be read: upload the file again.", filename or self.env._("The document"))
             ) from None
-
-    @api.model
-    def _employee_document_source(self, employee, source, attachment, upload, upload_name):
-        """_document_source for a document about ``employee``: no template
-        renders it."""
-        if source == "generated":
-            raise ValidationError(
-                self.env._("A document about an employee is a PDF: choose one attached to the employee, or upload one.")
-            )
-        if source == "attachment":
-            if not attachment:
-                return None
-            if attachment.res_model != "hr.employee" or attachment.res_id != employee.id:
-                raise AccessError(self.env._("Only a document attached to this employee can be chosen."))
-            attachment.check_access("read")
-            return attachment.raw, attachment.name
-        if not upload:
-            return None
-        return self._decode_upload(upload, upload_name), upload_name or f"{employee.name}.pdf"
 
     @api.model
     def _check_document(self, pdf, filename):
@@ -311,6 +314,30 @@ class JesignexpertDrafting(models.AbstractModel):
             raise ValidationError(
                 self.env._("%(name)s is not a readable PDF document (%(error)s).", name=filename, error=error)
             ) from None
+
+    @api.model
+    def _make_draft(self, asker, contract, firm, access, drafter, request, pages, generated=True):
+        """The draft of ``asker``'s confirmation (a wizard, or a line of a bulk
+        sending) on jesignexpert.com, and the collection that records it in
+        Odoo (see _record_collection).  Whatever fails in Odoo once the draft
+        is made (a write, the chatter) deletes it: it is never left alone on
+        jesignexpert.com.  A write that met another transaction's is raised
+        as is: the request is replayed (or the next batch goes on), and takes
+        this draft again."""
+        drafts = self.env["jesignexpert.draft"]
+        tid, url = drafts._make(asker, firm, access, request)
+        try:
+            with self.env.cr.savepoint():
+                collection = self._record_collection(
+                    contract, firm, drafter, tid, url, pages, request, generated=generated
+                )
+        except CONCURRENT_UPDATE:
+            raise
+        except Exception:
+            drafts._delete_draft(firm, access, tid)
+            raise
+        drafts._taken(tid)
+        return collection
 
     @api.model
     def _record_collection(self, contract, firm, drafter, tid, url, pages, request, generated=True):

@@ -8,8 +8,6 @@ from time import monotonic
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import jse
-
 _logger = logging.getLogger(__name__)
 
 GROUP_USER = "jesignexpert_connector.group_jesignexpert_user"
@@ -22,7 +20,7 @@ class JesignexpertFirm(models.Model):
 
     _name = "jesignexpert.firm"
     _description = "jesignexpert.com cabinet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "jesignexpert.guarded.mixin", "jesignexpert.firm.check.mixin"]
     _order = "active desc, linked_on desc, id desc"
     # A cabinet changes by being linked, unlinked, checked or synchronised:
     # never by hand, and never into another company.
@@ -46,6 +44,8 @@ class JesignexpertFirm(models.Model):
         "sync_error",
         "lapse_reminded_on",
         "access_ids",
+        "platform_check_on",
+        "platform_check_result",
     )
 
     name = fields.Char("Cabinet", required=True, readonly=True, tracking=True)
@@ -245,34 +245,6 @@ class JesignexpertFirm(models.Model):
         self.ensure_one()
         return self.env["jesignexpert.api"]._client(self.sudo().office_token, access.sudo().token)
 
-    def _check_connection(self, user=None):
-        """validateCheck with this cabinet's accesses, ``user``'s first: an
-        access jesignexpert.com refuses is marked so and the next is tried;
-        the cabinet expires only when none holds.  Returns whether an access
-        holds, and a message saying so."""
-        self.ensure_one()
-        api = self.env["jesignexpert.api"]
-        firm = self.sudo()
-        now = fields.Datetime.now()
-        for access in firm._usable_accesses(user):
-            try:
-                with firm._client(access) as client:
-                    client.validate_check()
-            except jse.JseAuthError:
-                access._refused()
-                continue
-            except jse.JseError as error:
-                message = api._error_message(error)
-                firm.write({"last_check": now, "last_check_message": message})
-                return False, message
-            message = self.env._("Connection OK (checked with the access of %s).", access.user_id.name)
-            firm.write({"last_check": now, "last_check_message": message, "state": "linked"})
-            return True, message
-        message = self.env._("jesignexpert.com accepts none of the collaborators' accesses: link yours again.")
-        firm.write({"last_check": now, "last_check_message": message})
-        firm._no_usable_access()
-        return False, message
-
     def _no_usable_access(self):
         """No access of the cabinet holds any more: it is marked expired, and
         its company's jesignexpert.com managers are asked to link again (the
@@ -311,40 +283,6 @@ class JesignexpertFirm(models.Model):
         self.ensure_one()
         user = user or self.env.user
         return self.sudo().access_ids.filtered(lambda a: a.user_id == user and not a.expired)[:1]
-
-    def action_check_my_access(self):
-        """Checks the current user's own jesignexpert.com access.  Without one,
-        or when jesignexpert.com refuses it, sends the user through the
-        linking flow, then back to this cabinet."""
-        self.ensure_one()
-        self.check_access("read")
-        own = self._own_access()
-        if own:
-            try:
-                with self.sudo()._client(own) as client:
-                    client.validate_check()
-            except jse.JseAuthError:
-                own._refused()
-                own = False
-            except jse.JseError as error:
-                raise self.env["jesignexpert.api"]._user_error(error) from None
-        if not own:
-            return self.action_link_my_access()
-        return self.env["jesignexpert.api"]._notification(
-            self.env._("Your jesignexpert.com access holds."), next_action={"type": "ir.actions.act_window_close"}
-        )
-
-    def action_test_connection(self):
-        """Managers of the cabinet's company only: the check speaks with the
-        company's tokens, and may mark collaborators' accesses refused and
-        the cabinet expired.  An initiator checks their own access
-        (action_check_my_access)."""
-        self.ensure_one()
-        self._check_manager()
-        ok, message = self._check_connection(self.env.user)
-        return self.env["jesignexpert.api"]._notification(
-            message, ok, next_action={"type": "ir.actions.act_window_close"}
-        )
 
     def action_sync_now(self):
         """Managers: brings this cabinet's news and signed documents home now,

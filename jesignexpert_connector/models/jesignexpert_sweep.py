@@ -24,7 +24,8 @@ from odoo.tools import SQL
 
 from .. import jse
 from ..jse import sweep as schedule
-from .jesignexpert_sync import CONCURRENT_UPDATE, Report, try_lock
+from ..transactions import CONCURRENT_UPDATE, try_lock
+from .jesignexpert_sync import Report
 
 _logger = logging.getLogger(__name__)
 

@@ -21,21 +21,14 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from time import monotonic
 
-import psycopg2.errors
-
 from odoo import api, fields, models
-from odoo.tools import SQL, config
+from odoo.tools import config
 
 from .. import jse
+from ..transactions import CONCURRENT_UPDATE, commit, try_lock
 
 _logger = logging.getLogger(__name__)
 
-# What PostgreSQL raises when two transactions write the same rows at once.
-CONCURRENT_UPDATE = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.LockNotAvailable,
-    psycopg2.errors.DeadlockDetected,
-)
 # Odoo runs a cron job's batches up to 10 times in a row (ir_cron's
 # MAX_BATCH_PER_CRON_JOB), all within one cron time limit.
 CRON_BATCHES_PER_RUN = 10
@@ -45,25 +38,6 @@ SHARE_OF_CRON_LIMIT = 0.5
 FETCH_RETRY_MINUTES = (5, 15, 60, 240, 720)
 # After this many failed attempts in a row (more than an hour), the initiator is told.
 FETCH_REMIND_ATTEMPTS = 4
-
-
-def try_lock(record):
-    """Takes ``record``'s row lock for this transaction, unless another
-    transaction holds it, or changed the row since this one began (the
-    database then refuses to lock it): either way the other run has it."""
-    try:
-        with record.env.cr.savepoint(flush=False):
-            record.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                    SQL.identifier(record._table),
-                    record.id,
-                ),
-                log_exceptions=False,
-            )
-            return bool(record.env.cr.fetchone())
-    except psycopg2.errors.SerializationFailure:
-        return False
 
 
 class Report:
@@ -135,10 +109,8 @@ class JesignexpertSync(models.AbstractModel):
     # ---------------------------------------------------------- helpers --
 
     def _commit(self):
-        """Work is committed as it is done, except inside tests' transactions
-        and a person's "Synchronise now"."""
-        if self.env.context.get("jesignexpert_auto_commit"):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        """See transactions.commit."""
+        commit(self.env)
 
     @contextmanager
     def _isolated(self, firms, what):

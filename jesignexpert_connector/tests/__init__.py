@@ -14,6 +14,9 @@ from . import test_jesignexpert_firm
 from . import test_jesignexpert_link
 from . import test_security
 from . import test_security_paths
+from . import test_security_rights
+from . import test_bad_input
+from . import test_bulk_sending_stopped
 from . import test_security_fuzz
 from . import test_translations
 from . import test_collection_followup

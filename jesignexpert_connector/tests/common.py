@@ -7,12 +7,13 @@ import threading
 from contextlib import contextmanager
 from time import monotonic
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tests.common import BaseCase, get_db_name
 
 from ..jse.sandbox import server as sandbox
+from ..jse.sandbox.store import DAY_MS, EXPIRY_MS
 
 # The helpers that need no test framework live beside the addon, for the bench
 # and the demo; the test cases import them from here as before.
@@ -26,8 +27,17 @@ from ..sandbox_helpers import (  # noqa: F401
     signed_transaction,
 )
 
+# How long a sent collection lives on the (simulated) platform, in days.
+EXPIRY_DAYS = EXPIRY_MS // DAY_MS
+
 # The addon's connection settings, which a case pointing at its own sandbox changes.
 CONNECTION_PARAMS = ("environment", "sandbox_url", "shortcut", "secret")
+
+
+def other_company(env, name):
+    """Another company, and the values that put a new user in it alone."""
+    company = env["res.company"].create({"name": name})
+    return company, {"company_id": company.id, "company_ids": [Command.set(company.ids)]}
 
 
 def cdd_contract(env, employee, **values):

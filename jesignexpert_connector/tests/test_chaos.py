@@ -30,7 +30,7 @@ from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import tagged
 
 from .. import jse
-from .common import CollectionCase, run_sync, sent_collection
+from .common import EXPIRY_DAYS, CollectionCase, run_sync, sent_collection
 
 _logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ class Schedule:
                     client.cancel_transaction(tid)
             except jse.JseError:
                 self.log.append("(cancel refused)")
-        else:  # days pass: past 15 days, what is still sent expires
-            days = self.rng.choice([1, 3, 16])
+        else:  # days pass: past EXPIRY_DAYS, what is still sent expires
+            days = self.rng.choice([1, 3, EXPIRY_DAYS + 1])
             self.case.sandbox_call("POST", "/_sandbox/clock", json={"days": days})
             self.clock_moved += days
 

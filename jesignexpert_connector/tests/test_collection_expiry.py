@@ -9,7 +9,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import CollectionCase, run_sync, sent_collection
+from .common import EXPIRY_DAYS, CollectionCase, run_sync, sent_collection
 
 EXPIRING = "jesignexpert_connector.mail_activity_type_collection_expiring"
 
@@ -17,7 +17,8 @@ EXPIRING = "jesignexpert_connector.mail_activity_type_collection_expiring"
 @tagged("post_install", "-at_install")
 class TestExpiryReminder(CollectionCase):
     def sent_days_ago(self, days, title):
-        """A collection sent ``days`` days ago on jesignexpert.com (it expires 15 days after its sending)."""
+        """A collection sent ``days`` days ago on jesignexpert.com (it expires
+        EXPIRY_DAYS days after its sending)."""
         self.move_clock(-days)
         collection = sent_collection(self.env, self.firm, self.contract, title)
         self.move_clock(days)
@@ -28,8 +29,8 @@ class TestExpiryReminder(CollectionCase):
         return collection.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(EXPIRING))
 
     def test_the_initiator_is_reminded_three_days_before_expiry_once(self):
-        soon = self.sent_days_ago(13, "SOON")  # expires in 2 days
-        fresh = self.sent_days_ago(1, "FRESH")  # expires in 14 days
+        soon = self.sent_days_ago(EXPIRY_DAYS - 2, "SOON")  # expires in 2 days
+        fresh = self.sent_days_ago(1, "FRESH")  # expires in more than 3 days
         run_sync(self.env)
         self.assertEqual((soon | fresh).mapped("state"), ["sent", "sent"])
         self.assertAlmostEqual(soon.expires_on, fields.Datetime.now() + timedelta(days=2), delta=timedelta(minutes=5))
@@ -49,7 +50,7 @@ class TestExpiryReminder(CollectionCase):
         self.assertFalse(self.reminders(soon), "not again once done")
 
     def test_the_reminder_goes_when_the_collection_expires(self):
-        soon = self.sent_days_ago(13, "SOON")
+        soon = self.sent_days_ago(EXPIRY_DAYS - 2, "SOON")
         run_sync(self.env)
         soon._cron_remind_expiring()
         self.assertEqual(len(self.reminders(soon)), 1)

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import jesignexpert_sync as sync_module
-from .common import CollectionCase, run_sync
+from .common import EXPIRY_DAYS, CollectionCase, run_sync
 
 
 class SyncSteps:
@@ -288,9 +288,9 @@ class TestCollectionExpiry(SyncSteps, CollectionCase):
     """Moving the sandbox's clock moves every later stamp: this case has a
     sandbox of its own, so that no other test sees its clock."""
 
-    def test_expiry_after_15_days(self):
+    def test_expiry_after_the_platforms_days(self):
         collection = self.sent_collection()
-        self.move_clock(15.1)
+        self.move_clock(EXPIRY_DAYS + 0.1)
         # A collaborator's access lasts 5 days on jesignexpert.com: linked again.
         self.env["jesignexpert.access"]._upsert(self.firm, self.env.user, self.link_tokens())
         self.sync()

@@ -12,10 +12,10 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models import jesignexpert_sync as sync_module
 from ..models.jesignexpert_sync import Report
 from ..sandbox_helpers import sent_transaction
 from .common import CollectionCase, cdd_contract, run_sync, sent_collection
+from .patches import sync_in_batches
 
 
 @tagged("post_install", "-at_install")
@@ -27,29 +27,10 @@ class TestCronDoesWhatItSays(CollectionCase):
                 sent_transaction(client, f"Hors Odoo {n}", "Paul Durand", "paul.durand@example.com")
         collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC LANGLOIS")
         self.sandbox_call("POST", f"/_sandbox/transaction/{collection.jse_id}/signatory/1/sign")
-
-        clock = [0.0]
-        sync = type(self.env["jesignexpert.sync"])
-        collections_of = sync._collections_of
-
-        def ten_seconds_a_page(model, group, transaction_ids):
-            clock[0] += 10
-            return collections_of(model, group, transaction_ids)
-
-        self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.sync_batch_seconds", "15")
-        cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_sync")
-        batches = []
-        with (
-            patch.object(sync_module, "monotonic", lambda: clock[0]),
-            patch.object(sync, "_collections_of", ten_seconds_a_page),
-        ):
-            for _batch in range(50):
-                cron, progress = cron._add_progress()
-                self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
-                batches.append((progress.done, progress.remaining))
-                # As ir_cron decides: nothing done, or nothing left, ends the chain.
-                if not progress.done or not progress.remaining:
-                    break
+        # Ten seconds a page; as ir_cron decides, nothing done or nothing left ends the chain.
+        batches = sync_in_batches(
+            self.env, "jesignexpert.sync", "_collections_of", 50, ends=lambda done, remaining: not done or not remaining
+        )
         self.assertGreater(len(batches), 2, "the list took several batches")
         self.assertTrue(all(done for done, _remaining in batches), batches)
         self.assertTrue(collection.signed_attachment_id, "the signature after them came home")

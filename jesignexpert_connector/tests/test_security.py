@@ -15,7 +15,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import CollectionCase, blank_pdf, cdd_contract, signed_transaction
+from .common import CollectionCase, blank_pdf, cdd_contract, other_company, signed_transaction
 
 WIZARD = "jesignexpert.collection.wizard"
 LINE = "jesignexpert.collection.wizard.line"
@@ -32,8 +32,7 @@ class TestSecurity(CollectionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.user
-        cls.company_b = cls.env["res.company"].create({"name": "Petit Industrie SAS"})
-        in_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
+        cls.company_b, in_b = other_company(cls.env, "Petit Industrie SAS")
         cls.colleague = new_test_user(cls.env, "sec_colleague", groups=f"base.group_user,{INITIATE}")
         cls.withdrawn = new_test_user(cls.env, "sec_withdrawn", groups=f"base.group_user,{INITIATE}")
         cls.withdrawn.jesignexpert_initiate = False  # as an administrator does on the user form

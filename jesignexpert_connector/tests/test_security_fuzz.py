@@ -10,11 +10,10 @@ import inspect
 import json
 import logging
 
-from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SandboxHttpCase, blank_pdf, cdd_contract, contract_to_sign, sent_collection
+from .common import SandboxHttpCase, blank_pdf, cdd_contract, contract_to_sign, other_company, sent_collection
 
 _logger = logging.getLogger(__name__)
 
@@ -73,8 +72,7 @@ class TestFuzzPublicMethods(SandboxHttpCase):
         super().setUpClass()
         env = cls.env(user=cls.env.ref("base.user_admin"))
         cls.contract = contract_to_sign(env, "CDD FUZZ")
-        cls.company_b = env["res.company"].create({"name": "Fuzz B SAS"})
-        in_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
+        cls.company_b, in_b = other_company(env, "Fuzz B SAS")
         cls.contract_b = cdd_contract(
             env,
             env["hr.employee"].create({"name": "Léa B", "company_id": cls.company_b.id}),

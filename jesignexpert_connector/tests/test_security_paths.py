@@ -4,18 +4,19 @@
 plays an attack as a client would over JSON-RPC (a user of another company,
 a manager, a team lead who is not an HR officer, a portal user), then shows
 the legitimate users still do their work.  The cache is emptied before each
-attempt, as each request starts with an empty one."""
+attempt, as each request starts with an empty one.  Parts 1 to 4 are
+here; parts 5 to 7 in test_security_rights.py, test_bad_input.py and
+test_bulk_sending_stopped.py, on the same PathsCase."""
 
 import base64
 import io
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import blank_pdf, cdd_contract, sent_collection
+from .common import blank_pdf, cdd_contract, other_company, sent_collection
 from .test_bulk_sending import BulkCase
 
 INITIATE = "jesignexpert_connector.group_jesignexpert_user"
@@ -35,8 +36,7 @@ class PathsCase(BulkCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.user
-        cls.company_b = cls.env["res.company"].create({"name": "Petit Industrie SAS"})
-        in_b = {"company_id": cls.company_b.id, "company_ids": [Command.set(cls.company_b.ids)]}
+        cls.company_b, in_b = other_company(cls.env, "Petit Industrie SAS")
         cls.manager_a = new_test_user(cls.env, "path_manager_a", groups=f"base.group_user,{MANAGE},{HR_MANAGER}")
         cls.user_b = new_test_user(cls.env, "path_user_b", groups=f"base.group_user,{INITIATE},{HR_MANAGER}", **in_b)
         cls.manager_b = new_test_user(
@@ -292,160 +292,3 @@ class TestWhatOnlyOdooWrites(PathsCase):
                 [("id", "=", self.contract.id), ("jesignexpert_signature_state", "=", "signed")]
             )
         )
-
-
-@tagged("post_install", "-at_install")
-class TestRightsMatchTheAct(PathsCase):
-    """5. Each act checks the right it needs, before anything is done as superuser."""
-
-    def test_5_a_sending_is_changed_by_its_initiator_alone(self):
-        # (Failed before: the manager rewrote the colleague's message and signers, sent in the colleague's name.)
-        sending = self.sending_of(self.initiator, self.contract | self.second)
-        as_manager = self.as_(sending, self.manager_a)
-        self.assertTrue(as_manager.read(["message"]), "managers read the company's sendings")
-        self.refused(as_manager, {"message": "Signez vite"})
-        self.refused(as_manager.line_ids[:1], {"title": "Autre"})
-        self.refused(as_manager.line_ids.signer_ids[:1], {"email": "attacker@evil.example"})
-        for method in ("action_next", "action_confirm", "unlink"):
-            with self.subTest(method=method), self.assertRaises(AccessError), self.env.cr.savepoint():
-                getattr(self.as_(sending, self.manager_a), method)()
-        # The initiator changes it; the manager stops it and tries the failed ones again.
-        self.as_(sending, self.initiator).message = "Bonjour"
-        self.confirm(self.as_(sending, self.initiator))
-        self.as_(sending, self.manager_a).action_stop()
-        self.assertEqual(sending.state, "stopped")
-        self.as_(sending, self.manager_a).action_retry_failed()
-        for intruder in (self.manager_b, self.user_b, self.portal):
-            for method in ("action_stop", "action_retry_failed"):
-                with self.subTest(intruder=intruder.login, method=method), self.assertRaises(AccessError):
-                    getattr(self.as_(sending, intruder), method)()
-
-    def test_5_acting_on_a_collection_needs_its_initiator_or_a_manager(self):
-        collection = sent_collection(self.env, self.firm, self.contract, "CDD MARC").sudo()
-        collection.initiator_id = self.initiator
-        self.sandbox_call("DELETE", "/_sandbox/calls")
-        for intruder in (self.manager_b, self.user_b, self.team_lead, self.portal):
-            for method in ("action_refresh", "action_cancel", "action_delete_draft"):
-                with self.subTest(intruder=intruder.login, method=method), self.assertRaises(AccessError):
-                    getattr(self.as_(collection, intruder), method)()
-        self.assertFalse(self.sandbox_call("GET", "/_sandbox/calls"), "nothing asked of jesignexpert.com")
-        self.assertEqual(collection.state, "sent")
-        self.as_(collection, self.initiator).action_refresh()
-        self.as_(collection, self.manager_a).action_cancel()
-        self.assertEqual(collection.state, "cancelled")
-
-    def test_5_editing_the_clause_needs_the_right_to_change_the_contract(self):
-        # (Failed before: the team lead, who may only read the contract, had its clause copied and set.)
-        self.contract.sudo().jesignexpert_clause_id = False
-        with self.assertRaises(AccessError):
-            self.as_(self.contract, self.team_lead).action_jesignexpert_edit_clause()
-        self.assertFalse(self.contract.jesignexpert_clause_id)
-        action = self.as_(self.contract, self.initiator).action_jesignexpert_edit_clause()
-        self.assertEqual(action["res_id"], self.contract.jesignexpert_clause_id.id)
-
-    def test_5_the_cabinets_connection_test_is_its_managers(self):
-        # (Failed before: an initiator's test, under a 403, marked every access refused.)
-        self.inject_fault("403", count=50)
-        with self.assertRaises(AccessError):
-            self.as_(self.firm, self.initiator).action_test_connection()
-        self.assertFalse(self.firm.access_ids.filtered("expired"))
-        self.assertEqual(self.firm.state, "linked")
-
-    def test_5_the_job_runs_in_the_sendings_company_whoever_started_it(self):
-        # (Failed before: "unauthorized companies" on every line when run with A and B selected.)
-        sending = self.sending_of(self.initiator, self.contract | self.second)
-        self.confirm(self.as_(sending, self.initiator))
-        self.admin.company_ids |= self.company_b
-        both = self.env["jesignexpert.bulk.sending"].with_context(
-            allowed_company_ids=(self.company | self.company_b).ids
-        )
-        both._cron_prepare(auto_commit=False)
-        self.assertEqual(set(sending.line_ids.mapped("state")), {"prepared"}, sending.line_ids.mapped("error"))
-
-
-@tagged("post_install", "-at_install")
-class TestBadInputGetsWords(PathsCase):
-    """6. Bad arguments are answered in words, never with a server error."""
-
-    def test_6_the_follow_up_filters_take_what_a_filter_or_the_domain_editor_writes(self):
-        # (Failed before: NotImplemented, which Odoo 18 cannot use: a server error.)
-        Contract, Collection = self.env["hr.contract"], self.env["jesignexpert.collection"]
-        for model, name in (
-            (Contract, "jesignexpert_cdd_at_risk"),
-            (Collection, "expiring_soon"),
-            (Collection, "late_unsigned"),
-        ):
-            everything = model.search([])
-            found = model.search([(name, "=", True)])
-            not_found = everything - found
-            for operator, value, expected in (
-                ("=", True, found),
-                ("!=", False, found),
-                ("=", 1, found),
-                ("in", [True], found),
-                ("=", False, not_found),
-                ("not in", [True], not_found),
-                ("in", [True, False], everything),
-                ("in", [], model),
-            ):
-                with self.subTest(field=name, operator=operator, value=value):
-                    self.assertEqual(model.search([(name, operator, value)]), expected)
-            for operator, value in ((">", 5), ("=", "oui"), ("ilike", "x"), ("in", "x")):
-                with (
-                    self.subTest(field=name, operator=operator, value=value),
-                    self.assertRaisesRegex(UserError, "set or not set"),
-                ):
-                    model.search([(name, operator, value)])
-
-    def test_6_variables_are_searched_with_text(self):
-        Templates = self.as_(self.env["jesignexpert.document.template"], self.portal)
-        with self.assertRaises(UserError):
-            Templates.search_variables(5)
-        with self.assertRaises(UserError):
-            Templates.search_variables("nom", lang=["fr_FR"])
-        self.assertTrue(Templates.search_variables("nom"))
-
-    def test_6_an_upload_that_is_not_a_file_or_has_no_page_is_refused_at_once(self):
-        wizard = self.open_wizard(user=self.initiator)
-        sending = self.sending_of(self.initiator, self.contract | self.second)
-        line = self.as_(sending.line_ids[:1], self.initiator)
-        empty = io.BytesIO()
-        PdfWriter().write(empty)
-        no_page = base64.b64encode(empty.getvalue())
-        for record in (wizard, line):
-            for upload, message in (("not base64!", "could not be read"), (no_page, "has no page")):
-                with (
-                    self.subTest(model=record._name, message=message),
-                    self.assertRaisesRegex(ValidationError, message),
-                    self.env.cr.savepoint(),
-                ):
-                    record.write({"document_source": "upload", "upload": upload, "upload_name": "x.pdf"})
-
-    def test_6_an_initiator_without_an_e_mail_address_is_told_before_anything_is_queued(self):
-        # (Failed before: Odoo's "configure the sender's e-mail" undid the whole confirmation.)
-        sending = self.sending_of(self.initiator, self.contract | self.second)
-        self.initiator.partner_id.email = False
-        self.addCleanup(setattr, self.initiator.partner_id, "email", "sig.initiator@example.com")
-        with self.assertRaisesRegex(UserError, "has no e-mail address"):
-            self.confirm(self.as_(sending, self.initiator))
-        self.assertEqual(sending.state, "draft")
-
-
-@tagged("post_install", "-at_install")
-class TestAStoppedSendingSaysSo(PathsCase):
-    """7. "Stopped" is a state of its own."""
-
-    def test_7_a_stopped_sending_reads_stopped(self):
-        # (Failed before: it read "Done", like one that ran to its end.)
-        sending = self.sending_of(self.initiator, self.contract | self.second)
-        self.confirm(self.as_(sending, self.initiator))
-        self.as_(sending, self.initiator).action_stop()
-        self.assertEqual(sending.state, "stopped")
-        self.assertIn("Stopped by", sending.message_ids[:1].body)
-        self.assertEqual(self.env[SENDING].search([("state", "=", "stopped")]), sending)
-        self.assertEqual(set(sending.line_ids.mapped("state")), {"left_out"})
-        # One that ran to its end is Done.
-        other = self.sending_of(self.initiator, self.third | self.second)
-        self.confirm(self.as_(other, self.initiator))
-        self.prepare()
-        self.assertEqual(other.state, "done")

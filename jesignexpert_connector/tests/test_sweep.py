@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common import CollectionCase, run_sync, sent_collection
+from .patches import fails_for
 
 
 @tagged("post_install", "-at_install")
@@ -178,15 +179,7 @@ class TestSweep(CollectionCase):
         self.sign(broken, first, second)
         self.hide_from_list(broken, first, second)
         self.due(broken, first, second)
-        model = type(self.env["jesignexpert.collection"])
-        apply = model._apply
-
-        def broken_apply(record, transaction):
-            if record == broken:
-                raise RuntimeError("something nobody foresaw")
-            return apply(record, transaction)
-
-        with patch.object(model, "_apply", broken_apply):
+        with fails_for(self.env, "_apply", broken):
             self.sweep()
         self.assertTrue(first.signed_attachment_id and second.signed_attachment_id, "the others came home")
         self.assertFalse(broken.signed_attachment_id)

@@ -10,8 +10,8 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .. import jse
-from ..models import jesignexpert_sync as sync_module
 from .common import CollectionCase, cdd_contract, run_sync, sent_collection
+from .patches import fails_for, sync_in_batches
 
 
 @tagged("post_install", "-at_install")
@@ -108,17 +108,9 @@ class TestSyncRobustness(CollectionCase):
         (mine,) = self.sent(1)
         (theirs,) = self.sent(1, contract_b, firm_b)
         self.sign(mine, theirs)
-        model = type(self.env["jesignexpert.collection"])
-        apply = model._apply
-
-        def broken_for_mine(record, transaction):
-            if record == mine:
-                raise RuntimeError("something nobody foresaw")
-            return apply(record, transaction)
-
         cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_sync")
         cron, progress = cron._add_progress()
-        with patch.object(model, "_apply", broken_for_mine):
+        with fails_for(self.env, "_apply", mine):
             self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
         self.assertTrue(theirs.signed_attachment_id, "the other cabinet's contract came home")
         self.assertFalse(mine.signed_attachment_id)
@@ -137,15 +129,7 @@ class TestSyncRobustness(CollectionCase):
         # Issue 20, point 1 (failed before: every run stopped at the broken one, the later ones never came home).
         broken, later = self.sent(2)
         self.sign(broken)
-        model = type(self.env["jesignexpert.collection"])
-        apply = model._apply
-
-        def always_broken(record, transaction):
-            if record == broken:
-                raise RuntimeError("something nobody foresaw")
-            return apply(record, transaction)
-
-        with patch.object(model, "_apply", always_broken):
+        with fails_for(self.env, "_apply", broken):
             run_sync(self.env)
             self.sign(later)  # signed just after, in the same cabinet
             run_sync(self.env)
@@ -159,27 +143,7 @@ class TestSyncRobustness(CollectionCase):
     def test_a_large_backlog_is_done_in_batches_that_tell_odoo_work_remains(self):
         collections = self.sent(3)
         self.sign(*collections)
-        clock = [0.0]
-        model = type(self.env["jesignexpert.collection"])
-        take_news = model._take_news
-
-        def ten_seconds_each(record, client, transaction):
-            clock[0] += 10
-            return take_news(record, client, transaction)
-
-        self.env["ir.config_parameter"].sudo().set_param("jesignexpert_connector.sync_batch_seconds", "15")
-        cron = self.env.ref("jesignexpert_connector.ir_cron_jesignexpert_sync")
-        batches = []
-        with (
-            patch.object(sync_module, "monotonic", lambda: clock[0]),
-            patch.object(model, "_take_news", ten_seconds_each),
-        ):
-            for _batch in range(4):
-                cron, progress = cron._add_progress()
-                self.env["jesignexpert.sync"].with_context(**cron.env.context)._cron_sync(auto_commit=False)
-                batches.append((progress.done, progress.remaining))
-                if not progress.remaining:
-                    break
+        batches = sync_in_batches(self.env, "jesignexpert.collection", "_take_news", 4)  # ten seconds each
         # Every change read counts (the shared sandbox's others too), the work left is said.
         self.assertGreaterEqual(batches[0][0], 2)
         self.assertEqual(batches[0][1], 1, "a batch stops at its budget and says that work remains")

@@ -6,13 +6,13 @@ same run, and the one in trouble is tried again and comes home later."""
 
 from datetime import timedelta
 from time import monotonic
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
 
 from ..models.jesignexpert_sync import FETCH_REMIND_ATTEMPTS, Report
 from .common import CollectionCase, run_sync, sent_collection
+from .patches import fails_for
 
 COLLECTION_LOGGER = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection"
 
@@ -86,16 +86,8 @@ class TestWayBack(CollectionCase):
     def test_an_unexpected_error_on_one_document_waits_on_its_collection(self):
         refused, other = self.sent(2)
         self.sign(refused, other)
-        model = type(self.env["jesignexpert.collection"])
-        fetch_signed = model._fetch_signed
-
-        def broken_for_refused(record, client):
-            if record == refused:
-                raise RuntimeError("something nobody foresaw")
-            return fetch_signed(record, client)
-
         with (
-            patch.object(model, "_fetch_signed", broken_for_refused),
+            fails_for(self.env, "_fetch_signed", refused),
             self.assertLogs(COLLECTION_LOGGER, "ERROR") as logs,
         ):
             run_sync(self.env)

@@ -10,17 +10,9 @@ from odoo.fields import Command
 from odoo.tools import html_escape
 
 from .. import jse
-from ..models.jesignexpert_drafting import INVITATION_MODES
-from ..models.jesignexpert_sync import CONCURRENT_UPDATE
+from ..models.jesignexpert_drafting import EMPLOYEE_SOURCES, INVITATION_MODES, SOURCES
 
 STEPS = [("document", "Document"), ("signers", "Signers"), ("sending", "Sending")]
-SOURCES = [
-    ("generated", "The contract's document"),
-    ("attachment", "A PDF attached to the contract"),
-    ("upload", "A PDF to upload"),
-]
-# A document about an employee that no contract holds: no template to render it.
-EMPLOYEE_SOURCES = [("attachment", "A PDF attached to the employee"), ("upload", "A PDF to upload")]
 # The document sent is the one Odoo makes from the source chosen
 # (_document_source): no client sets it, nor moves the wizard to another contract
 # or employee.
@@ -354,24 +346,12 @@ class JesignexpertCollectionWizard(models.TransientModel):
         pages = drafting._check_document(pdf, self.pdf_name)
         request = drafting._request(self, pdf, self.pdf_name, self.line_ids)
         api = self.env["jesignexpert.api"]
-        drafts = self.env["jesignexpert.draft"]
         try:
-            tid, url = drafts._make(self, firm, access, request)
+            collection = drafting._make_draft(
+                self, contract, firm, access, drafter, request, pages, generated=self.document_source == "generated"
+            )
         except jse.JseError as error:
             raise api._user_error(error) from None
-        try:
-            # Whatever fails in Odoo from here on (a write, the chatter) must
-            # not leave the draft alone on jesignexpert.com.
-            with self.env.cr.savepoint():
-                collection = drafting._record_collection(
-                    contract, firm, drafter, tid, url, pages, request, generated=self.document_source == "generated"
-                )
-        except CONCURRENT_UPDATE:
-            raise  # Odoo replays the request, which takes this draft again
-        except Exception:
-            drafts._delete_draft(firm, access, tid)
-            raise
-        drafts._taken(tid)
         self.sudo().confirmed_collection_id = collection
         # The collection in progress is cancelled only now that the new one is made.
         problem = drafting._settle_previous(contract, previous, self.duplicate_choice, collection)

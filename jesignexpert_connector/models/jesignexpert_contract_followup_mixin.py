@@ -2,9 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The contract's follow-up of its signature: the state of its latest
 collection, the legal deadline of a CDD, and the question asked when a
-contract is cancelled or archived under a collection in progress.  Kept
-apart from hr_contract.py (the document and its sending) on purpose."""
-# pylint: disable=consider-merging-classes-inherited
+contract is cancelled or archived under a collection in progress: a mixin
+of hr.contract, whose document and sending are hr_contract.py's."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -24,8 +23,12 @@ CDD_CONTRACT_TYPES = ("hr.contract_type_temporary", "hr.contract_type_seasonal")
 HOLIDAY_WINDOW_DAYS = 60
 
 
-class HrContract(models.Model):
-    _inherit = "hr.contract"
+class JesignexpertContractFollowupMixin(models.AbstractModel):
+    """What hr.contract does to follow its signature up (see the module's
+    docstring); its fields are stored on the contract."""
+
+    _name = "jesignexpert.contract.followup.mixin"
+    _description = "Follow-up of a contract's signature"
 
     jesignexpert_signature_state = fields.Selection(
         SIGNATURE_STATES,

@@ -1,8 +1,8 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The follow-up of the collections: how long signing takes, what needs a
-person (expiring soon, late, refused), and whether the contract's document
-changed since it was sent."""
+person (expiring soon, late, refused, a signed document that does not come
+home), and whether the contract's document changed since it was sent."""
 
 import hashlib
 from datetime import timedelta
@@ -19,8 +19,12 @@ REFUSED = "jesignexpert_connector.mail_activity_type_collection_refused"
 CONTRACT_CHANGED = "jesignexpert_connector.mail_activity_type_contract_changed"
 
 
-class JesignexpertCollection(models.Model):
-    _inherit = "jesignexpert.collection"
+class JesignexpertCollectionFollowupMixin(models.AbstractModel):
+    """What jesignexpert.collection does to follow its collections up (see
+    the module's docstring); its fields are stored on the collection."""
+
+    _name = "jesignexpert.collection.followup.mixin"
+    _description = "Follow-up of a signature collection"
 
     signature_days = fields.Float(
         "Days to sign",
@@ -134,22 +138,33 @@ class JesignexpertCollection(models.Model):
         due.write({"expiry_reminded": True})
         return due
 
-    def _close(self, status):
-        res = super()._close(status)
-        if status == "refused":
-            env = self._initiator_env()
-            names = ", ".join(self.signer_ids.filtered(lambda s: s.state == "refused").mapped("name"))
-            self.sudo().activity_schedule(
-                REFUSED,
-                user_id=self.initiator_id.id,
-                summary=env._("Signature refused"),
-                note=env._(
-                    "%(signers)s refused to sign %(name)s: find out why, then send a new collection if need be.",
-                    signers=names or env._("A signer"),
-                    name=self.name,
-                ),
+    def _remind_fetch(self):
+        """An activity for the initiator: the signed document does not come
+        home.  Once per collection, until its document is fetched."""
+        for collection in self.sudo().filtered(lambda c: not c.fetch_reminded):
+            env = collection._initiator_env()
+            activity = collection.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collection.initiator_id.id,
+                summary=env._("Signed document not fetched yet"),
+                note=env._("Odoo could not fetch it yet: %s", collection.fetch_error or "?"),
             )
-        return res
+            collection.write({"fetch_reminded": True, "fetch_activity_id": activity.id})
+
+    def _ask_why_refused(self):
+        """A signer refused (see _close): the initiator gets an activity to find out why."""
+        env = self._initiator_env()
+        names = ", ".join(self.signer_ids.filtered(lambda s: s.state == "refused").mapped("name"))
+        self.sudo().activity_schedule(
+            REFUSED,
+            user_id=self.initiator_id.id,
+            summary=env._("Signature refused"),
+            note=env._(
+                "%(signers)s refused to sign %(name)s: find out why, then send a new collection if need be.",
+                signers=names or env._("A signer"),
+                name=self.name,
+            ),
+        )
 
     def _jesignexpert_employee_only(self):
         """Signed by every signer for the employee, not by every one for the

@@ -1,8 +1,10 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The platform check of a cabinet: which of the client's assumptions hold
-on the jesignexpert.com it is linked to (see jse/platform_check.py), kept on
-the cabinet in words, and the sync's strategy set from it."""
+"""How a cabinet is checked: whether its collaborators' accesses hold (by
+the daily check, a manager's connection test, an initiator's check of their
+own), and, when an administrator asks, which of the client's assumptions
+hold on the jesignexpert.com it is linked to (see jse/platform_check.py),
+kept on the cabinet in words, and the sync's strategy set from it."""
 
 import logging
 
@@ -13,21 +15,85 @@ from odoo.exceptions import AccessError, UserError
 
 from .. import jse
 from ..jse import platform_check
-from .jesignexpert_firm import JesignexpertFirm
 
 _logger = logging.getLogger(__name__)
 
 
-class JesignexpertFirmPlatformCheck(models.Model):
-    _inherit = "jesignexpert.firm"
-    _jesignexpert_odoo_sets = (
-        *JesignexpertFirm._jesignexpert_odoo_sets,
-        "platform_check_on",
-        "platform_check_result",
-    )
+class JesignexpertFirmCheckMixin(models.AbstractModel):
+    """How jesignexpert.firm is checked (see the module's docstring); its
+    fields are stored on the cabinet."""
+
+    _name = "jesignexpert.firm.check.mixin"
+    _description = "Checks of a jesignexpert.com cabinet"
 
     platform_check_on = fields.Datetime("Platform checked on", readonly=True)
     platform_check_result = fields.Html("Platform check", readonly=True, sanitize=True)
+
+    # ------------------------------------------------------------ accesses --
+
+    def _check_connection(self, user=None):
+        """validateCheck with this cabinet's accesses, ``user``'s first: an
+        access jesignexpert.com refuses is marked so and the next is tried;
+        the cabinet expires only when none holds.  Returns whether an access
+        holds, and a message saying so."""
+        self.ensure_one()
+        api = self.env["jesignexpert.api"]
+        firm = self.sudo()
+        now = fields.Datetime.now()
+        for access in firm._usable_accesses(user):
+            try:
+                with firm._client(access) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                access._refused()
+                continue
+            except jse.JseError as error:
+                message = api._error_message(error)
+                firm.write({"last_check": now, "last_check_message": message})
+                return False, message
+            message = self.env._("Connection OK (checked with the access of %s).", access.user_id.name)
+            firm.write({"last_check": now, "last_check_message": message, "state": "linked"})
+            return True, message
+        message = self.env._("jesignexpert.com accepts none of the collaborators' accesses: link yours again.")
+        firm.write({"last_check": now, "last_check_message": message})
+        firm._no_usable_access()
+        return False, message
+
+    def action_check_my_access(self):
+        """Checks the current user's own jesignexpert.com access.  Without one,
+        or when jesignexpert.com refuses it, sends the user through the
+        linking flow, then back to this cabinet."""
+        self.ensure_one()
+        self.check_access("read")
+        own = self._own_access()
+        if own:
+            try:
+                with self.sudo()._client(own) as client:
+                    client.validate_check()
+            except jse.JseAuthError:
+                own._refused()
+                own = False
+            except jse.JseError as error:
+                raise self.env["jesignexpert.api"]._user_error(error) from None
+        if not own:
+            return self.action_link_my_access()
+        return self.env["jesignexpert.api"]._notification(
+            self.env._("Your jesignexpert.com access holds."), next_action={"type": "ir.actions.act_window_close"}
+        )
+
+    def action_test_connection(self):
+        """Managers of the cabinet's company only: the check speaks with the
+        company's tokens, and may mark collaborators' accesses refused and
+        the cabinet expired.  An initiator checks their own access
+        (action_check_my_access)."""
+        self.ensure_one()
+        self._check_manager()
+        ok, message = self._check_connection(self.env.user)
+        return self.env["jesignexpert.api"]._notification(
+            message, ok, next_action={"type": "ir.actions.act_window_close"}
+        )
+
+    # ------------------------------------------------------------ platform --
 
     def _platform_check(self):
         """Runs the platform check with an access that holds, keeps its

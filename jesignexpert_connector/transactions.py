@@ -1,0 +1,42 @@
+# Copyright 2026 jesignexpert_connector contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Row locks and commits shared by the jobs (the sync, the sweep, the bulk
+sending) and by the requests that meet them (a refresh, a confirmation)."""
+
+import psycopg2.errors
+
+from odoo.tools import SQL
+
+# What PostgreSQL raises when two transactions write the same rows at once.
+CONCURRENT_UPDATE = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.DeadlockDetected,
+)
+
+
+def try_lock(record):
+    """Takes ``record``'s row lock for this transaction, unless another
+    transaction holds it, or changed the row since this one began (the
+    database then refuses to lock it): either way the other run has it."""
+    try:
+        with record.env.cr.savepoint(flush=False):
+            record.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    SQL.identifier(record._table),
+                    record.id,
+                ),
+                log_exceptions=False,
+            )
+            return bool(record.env.cr.fetchone())
+    except psycopg2.errors.SerializationFailure:
+        return False
+
+
+def commit(env):
+    """Work is committed as it is done, except inside tests' transactions
+    and a person's "Synchronise now": the jobs ask for it in the context
+    (``jesignexpert_auto_commit``)."""
+    if env.context.get("jesignexpert_auto_commit"):
+        env.cr.commit()  # pylint: disable=invalid-commit
