@@ -27,7 +27,7 @@ Callers use the names below (``from .. import jse``, then ``jse.JseClient``):
   collection again.
 """
 
-from .changes import CHANGES_OVERLAP_MS, ChangesPage
+from .changes import CHANGE_LIST, CHANGES_OVERLAP_MS, ChangesPage
 from .client import ENVIRONMENTS, JseClient
 from .documents import SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH, SignedPdf, SignField, read_signed_pdf
 from .errors import (

@@ -19,6 +19,8 @@ from .vocabulary import Problem, Transaction
 # "last": bool}.  Any other shape is refused with a clear error (it names the
 # keys that came), never read as an empty page.
 LIST_SHAPES = ("items", "data", "content")
+# The change list's name in our errors (``JseApiError.endpoint``).
+CHANGE_LIST = "transaction.list"
 # ASSUMED: the change list's stamps may be committed out of order on the
 # platform's side; each run reads again the last minute before its position.
 CHANGES_OVERLAP_MS = 60 * 1000
@@ -49,7 +51,7 @@ def _list_shape(data):
         keys = type(data).__name__
     raise JseResponseError(
         f"jesignexpert.com sent the change list in a shape we do not read (keys: {keys[:200]})",
-        endpoint="transaction.list",
+        endpoint=CHANGE_LIST,
     )
 
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import quote
 
 from . import documents, vocabulary
-from .changes import read_page
+from .changes import CHANGE_LIST, read_page
 from .errors import ABSENT_STATUSES, JseApiError, JseNotFound, JseResponseError
 from .linking import LinkingMixin
 from .transport import Transport
@@ -162,7 +162,7 @@ class JseClient(LinkingMixin, Transport):
             params["afterId"] = str(after_id)
         if continuation:
             params["continuation"] = continuation
-        return read_page(self._call("GET", self._tx(), "transaction.list", params=params, idempotent=True))
+        return read_page(self._call("GET", self._tx(), CHANGE_LIST, params=params, idempotent=True))
 
     def iter_change_pages(self, updated_since, after_id=None, max_pages=1000):
         """Every page of the change list from a position, one after the other.
@@ -176,11 +176,9 @@ class JseClient(LinkingMixin, Transport):
             if page.continuation:
                 continuation = page.continuation
             elif page.position is None or page.position <= position:
-                raise JseResponseError(
-                    "jesignexpert.com's change list does not move forward", endpoint="transaction.list"
-                )
+                raise JseResponseError("jesignexpert.com's change list does not move forward", endpoint=CHANGE_LIST)
             position = page.position or position
-        raise JseResponseError("jesignexpert.com keeps sending pages", endpoint="transaction.list")
+        raise JseResponseError("jesignexpert.com keeps sending pages", endpoint=CHANGE_LIST)
 
     # ------------------------------------------- taking its files home --
 

@@ -41,6 +41,11 @@ class JseApiError(JseError):
         self.status = status
         self.endpoint = endpoint
 
+    def call_is_absent(self, endpoint):
+        """Whether this says the platform has no such call as ``endpoint``
+        (ASSUMED, see ABSENT_STATUSES)."""
+        return self.endpoint == endpoint and self.status in ABSENT_STATUSES
+
 
 class JseAuthError(JseApiError):
     """403: the tokens are expired or revoked; the user must link again."""

@@ -39,7 +39,7 @@ class HrContract(models.Model):
         "jesignexpert.com warning", compute="_compute_jesignexpert_access_warning"
     )
     jesignexpert_document = fields.Html("Document preview", compute="_compute_jesignexpert_document", sanitize=False)
-    # Computed, not stored: the sync never writes on the contract itself.
+    # Computed, not stored: the signed file stays on its collection, never copied here.
     jesignexpert_signed_attachment_id = fields.Many2one(
         "ir.attachment", "Signed document file", compute="_compute_jesignexpert_signed", compute_sudo=True
     )

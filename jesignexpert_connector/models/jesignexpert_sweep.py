@@ -32,8 +32,6 @@ _logger = logging.getLogger(__name__)
 # Reads of one batch, unless the system parameter says otherwise: Odoo chains
 # up to 10 batches a run, the run comes every 15 minutes.
 SWEEP_CALLS_PER_BATCH = 200
-# What the change list answers on a platform that does not have it.
-LIST_ABSENT = (404, 405, 501)
 # The ends of a collection that the list should have reported.
 ENDS = ("signed", *jse.CLOSED_STATUSES)
 
@@ -270,12 +268,12 @@ class JesignexpertSync(models.AbstractModel):
 
     @api.model
     def _read_changes(self, client, group, deadline, report):
-        """A change list that answers 404, 405 or 501 is not there: the
+        """A change list the platform does not have (jse.ABSENT_STATUSES): the
         cabinet switches to the sweep alone, and keeps working."""
         try:
             return super()._read_changes(client, group, deadline, report)
         except jse.JseApiError as error:
-            if error.endpoint != "transaction.list" or error.status not in LIST_ABSENT:
+            if not error.call_is_absent(jse.CHANGE_LIST):
                 raise
             self._switch_to_sweep(group, error.status)
             return True
