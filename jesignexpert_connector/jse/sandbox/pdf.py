@@ -25,10 +25,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from ..client import SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH
-
-MARK_WIDTH = SIGN_FIELD_WIDTH
-MARK_HEIGHT = SIGN_FIELD_HEIGHT
+from .vocabulary import SIGN_FIELD_HEIGHT as MARK_HEIGHT
+from .vocabulary import SIGN_FIELD_WIDTH as MARK_WIDTH
 
 
 def _pdf_text(text):

@@ -31,9 +31,8 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .. import client as jse
-from .pdf import MARK_HEIGHT, MARK_WIDTH
 from .store import SandboxError, Store
+from .vocabulary import DRAFT_STATUSES, SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH, SIGNATORY_LABELS, TRANSACTION_LABELS
 
 _logger = logging.getLogger(__name__)
 
@@ -42,13 +41,6 @@ MAX_BODY = 12 * 1024 * 1024
 LIMITS = {"object": 45, "message": 4000, "mailSender": 100, "mailSubject": 100}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
-# The platform's own (French) words for the statuses the client knows.
-STATUS_LABELS = dict(
-    zip(
-        jse.TRANSACTION_STATUSES, ("Brouillon", "Préparé", "Envoyé", "Signé", "Refusé", "Expiré", "Annulé"), strict=True
-    )
-)
-SIGNER_LABELS = dict(zip(jse.SIGNATORY_STATUSES, ("En attente", "Invité", "Signé", "Refusé"), strict=True))
 
 
 class Reply(Exception):
@@ -662,10 +654,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             signer_rows += (
                 f"<tr><td>{s['level']}</td><td>{_e(s['name'])}</td><td>{_e(s['email'])}</td>"
                 f"<td>Signature avancée</td><td>{_e(spots or 'à positionner')}</td>"
-                f"<td>{_e(SIGNER_LABELS.get(s['status'], s['status']))}</td></tr>"
+                f"<td>{_e(SIGNATORY_LABELS.get(s['status'], s['status']))}</td></tr>"
             )
         buttons = ""
-        if row["status"] in ("draft", "prepared"):
+        if row["status"] in DRAFT_STATUSES:
             buttons = (
                 f'<form method="post" action="/collecte/{tid}/delete" style="display:inline">'
                 '<button class="danger" type="submit">Supprimer le brouillon</button></form>'
@@ -677,7 +669,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         err = f'<p class="error">{_e(error)}</p>' if error else ""
         body = (
             f"{err}<p>Référence : <strong>{_e(data.get('object'))}</strong> &nbsp; Statut : "
-            f'<span class="status">{_e(STATUS_LABELS.get(row["status"], row["status"]))}</span></p>'
+            f'<span class="status">{_e(TRANSACTION_LABELS.get(row["status"], row["status"]))}</span></p>'
             f"<h2>Documents</h2><ul>{doc_rows or '<li>aucun</li>'}</ul>"
             f"<h2>Signataires <small>{mode}</small></h2><table><tr><th>Ordre</th><th>Nom</th><th>E-mail</th>"
             f"<th>Niveau</th><th>Emplacements de signature</th><th>Statut</th></tr>{signer_rows}</table>"
@@ -707,8 +699,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
                     label = f"Signataire {signer['level']} : {signer['name']}" if signer else "Non attribué"
                     boxes += (
                         f'<div class="field" style="left:{f["positionX"] * scale:.0f}px;'
-                        f"top:{f['positionY'] * scale:.0f}px;width:{MARK_WIDTH * scale:.0f}px;"
-                        f'height:{MARK_HEIGHT * scale:.0f}px">{_e(label)}</div>'
+                        f"top:{f['positionY'] * scale:.0f}px;width:{SIGN_FIELD_WIDTH * scale:.0f}px;"
+                        f'height:{SIGN_FIELD_HEIGHT * scale:.0f}px">{_e(label)}</div>'
                     )
                 html_pages.append(
                     f'<div class="page" style="width:{width * scale:.0f}px;height:{height * scale:.0f}px">'

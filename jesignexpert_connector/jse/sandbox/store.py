@@ -14,6 +14,8 @@ import sqlite3
 import threading
 import time
 
+from .vocabulary import DRAFT_STATUSES
+
 DAY_MS = 24 * 3600 * 1000
 LINK_TTL_MS = 10 * 60 * 1000
 USER_TOKEN_TTL_MS = 5 * DAY_MS
@@ -505,7 +507,7 @@ class Store:
         self._q(f"UPDATE txn SET {', '.join(sets)} WHERE id = ?", *args, tid)
 
     def _require_draft(self, row):
-        if row["status"] not in ("draft", "prepared"):
+        if row["status"] not in DRAFT_STATUSES:
             raise SandboxError(400, f"the transaction is {row['status']}, no longer a draft")
 
     def put_document(self, row, order, filename, content, sign_fields):
