@@ -7,17 +7,11 @@ import threading
 from contextlib import contextmanager
 from time import monotonic
 
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tests import HttpCase, TransactionCase, new_test_user
-from odoo.tests.common import BaseCase, get_db_name
+from jse_sandbox import server as sandbox
 
-from ..jse.sandbox import server as sandbox
-
-# The helpers that need no test framework live beside the addon, for the bench
-# and the demo; the test cases import them from here as before.
-from ..sandbox_helpers import (  # noqa: F401
-    blank_pdf,
+# The helpers that need no test framework live in the sandbox's package, for
+# the bench and the demo; the test cases import them from here as before.
+from jse_sandbox.odoo_helpers import (  # noqa: F401
     link_tokens,
     point_at_sandbox,
     sandbox_control,
@@ -25,6 +19,12 @@ from ..sandbox_helpers import (  # noqa: F401
     sent_transaction,
     signed_transaction,
 )
+from jse_sandbox.pdf import blank_pdf  # noqa: F401
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import BaseCase, get_db_name
 
 # The addon's connection settings, which a case pointing at its own sandbox changes.
 CONNECTION_PARAMS = ("environment", "sandbox_url", "shortcut", "secret")

@@ -23,7 +23,8 @@ EXPIRY_MS = 15 * DAY_MS
 PAGE_SIZE = 100
 
 # Seeded accounts: a person can log in as one of them on the linking page.
-DEFAULT_INTEGRATORS = {"sandbox": "sandbox-secret"}
+SHORTCUT, SECRET = "sandbox", "sandbox-secret"  # the integrator a sandbox knows from the start
+DEFAULT_INTEGRATORS = {SHORTCUT: SECRET}
 DEFAULT_COLLABORATORS = [
     # email, password, name, cabinets
     ("jean.doe@cabinet-exemple.fr", "demo", "Jean Doe", ["Cabinet Editeur Oppus 1", "Cabinet Dupont Expertise"]),

@@ -1,4 +1,4 @@
-"""``python -m jse.sandbox --port 8079 --data sandbox.sqlite3``: runs the sandbox."""
+"""``jse-sandbox --port 8079 --data sandbox.sqlite3`` (or ``python -m jse_sandbox``): runs the sandbox."""
 
 import argparse
 import logging
