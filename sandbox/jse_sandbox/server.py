@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .store import SandboxError, Store
+from .store import SandboxError, Store, expires_at
 from .vocabulary import DRAFT_STATUSES, SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH, SIGNATORY_LABELS, TRANSACTION_LABELS
 
 _logger = logging.getLogger(__name__)
@@ -390,7 +390,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             "createdAt": row["created_ms"],
             "updatedAt": row["updated_ms"],
             "sentAt": row["sent_ms"],
-            "expiresAt": row["sent_ms"] + 15 * 86400000 if row["sent_ms"] else None,
+            "expiresAt": expires_at(row["sent_ms"]),
             "closedAt": row["closed_ms"],
             "documents": [
                 {
@@ -839,7 +839,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """Changes how the sandbox reads what the public material leaves open
         (``return_id_request``, ``fetch_signature``, ``change_list``,
         ``list_shape``, ``status_case``, ``id_format``, ``proof``; see
-        store.DIALECT_DEFAULTS)."""
+        store/controls.py, DIALECT_DEFAULTS)."""
         return _json(200, self.store.set_dialect(**self._json_body()))
 
     def ctl_dialect_clear(self):

@@ -1,12 +1,7 @@
-"""The platform's own words: the codes jesignexpert.com gives the states of a
-transaction and of a signatory, the French labels its pages show for them,
-and the room a signature takes on a page.
-
-The sandbox is the platform: it carries its vocabulary itself and imports
-nothing from the connector.  None of these is public (jse-api-facts.md, "Not
-public"): they are the sandbox's reading, ASSUMED, as the connector's client
-assumes the same.
-"""
+"""The platform's own words, which the sandbox carries itself (it imports
+nothing from the connector): the status codes of a transaction and of a
+signatory with the French labels its pages show, and a signature's room on
+a page.  None is public: ASSUMED, as the connector's client assumes them."""
 
 # ASSUMED: the statuses the API reports for a transaction, with their labels.
 TRANSACTION_LABELS = {
