@@ -95,6 +95,12 @@ ensure_odoo_sandbox() {
     [ "$ODOO_PYTHON" != "$ODOO_VENV/bin/python" ] || ensure_sandbox "$ODOO_VENV"
 }
 
+# Odoo 18.0 and the sandbox next to it (for the scripts that run them), or exit.
+require_odoo() {
+    find_odoo || die "$ODOO_MISSING"
+    ensure_odoo_sandbox
+}
+
 # A venv for the suites that need no Odoo, and for the linters.
 ensure_tools_venv() {
     local stamp want
