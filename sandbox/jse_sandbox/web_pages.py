@@ -200,15 +200,12 @@ class WebPages(Call):
             f"({max(1, round(len(d['content']) / 1024))} Ko)</li>"
             for d in docs
         )
-        fields = {}
-        for d in docs:
-            for f in json.loads(d["sign_fields"]):
-                fields[f["order"]] = (d["filename"], f)
+        fields = {f["order"]: f for d in docs for f in json.loads(d["sign_fields"])}
         signer_rows = ""
         for s in signers:
             spots = ", ".join(
-                f"{'dernière page' if fields[p][1]['page'] == -1 else 'page %s' % fields[p][1]['page']} "
-                f"(x={fields[p][1]['positionX']}, y={fields[p][1]['positionY']})"
+                f"{'dernière page' if fields[p]['page'] == -1 else 'page %s' % fields[p]['page']} "
+                f"(x={fields[p]['positionX']}, y={fields[p]['positionY']})"
                 for p in json.loads(s["positions"])
                 if p in fields
             )
