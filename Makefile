@@ -1,7 +1,7 @@
 # The two commands of the README, over the scripts in tools/.
 #   make test      linters, the suites without Odoo, and the Odoo suite when Odoo 18.0 is available
 #   make run       PostgreSQL, the sandbox and Odoo 18.0 with the addon on http://127.0.0.1:$(ODOO_PORT)
-#   make sandbox   the jesignexpert.com sandbox alone
+#   make sandbox   the jesignexpert.com sandbox alone (the jse-sandbox package in sandbox/)
 #   make i18n      refresh i18n/*.pot and fr.po from the code (needs Odoo)
 #   make bench     print the speed and memory figures of the signature journey (needs Odoo)
 #   make screenshots  the README's screenshots, through make run's demo in Chromium (needs Odoo)

@@ -17,7 +17,6 @@ import requests
 from conftest import ROOT
 
 COMMON = os.path.join(ROOT, "tools", "common.sh")
-SANDBOX = os.path.join(ROOT, "tools", "sandbox.py")
 # A program that ignores SIGTERM (as one sandbox was seen to, once stopping).
 DEAF = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); time.sleep(60)"
 
@@ -48,10 +47,10 @@ def reaped(process):
 @pytest.fixture
 def leftover_sandbox(tmp_path):
     """A sandbox as a killed `make run` leaves it: running, its PID in a file."""
-    port = free_port()
+    port, data = free_port(), tmp_path / "sandbox.sqlite3"
     process = reaped(
         subprocess.Popen(  # noqa: S603
-            [sys.executable, SANDBOX, "--port", str(port), "--data", str(tmp_path / "sandbox.sqlite3")],
+            [sys.executable, "-m", "jse_sandbox", "--port", str(port), "--data", str(data)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -64,15 +63,15 @@ def leftover_sandbox(tmp_path):
             time.sleep(0.1)
     pidfile = tmp_path / "sandbox.pid"
     pidfile.write_text(f"{process.pid}\n")
-    yield process, port, pidfile
+    yield process, port, pidfile, data
     if process.poll() is None:
         process.kill()
 
 
 def test_the_sandbox_a_killed_run_left_is_stopped_and_its_port_freed(leftover_sandbox):
-    process, port, pidfile = leftover_sandbox
+    process, port, pidfile, data = leftover_sandbox
     assert bash('port_free "$1"', port).returncode == 1
-    result = bash('stop_leftover sandbox "$1" "$2"', pidfile, SANDBOX)
+    result = bash('stop_leftover sandbox "$1" "$2"', pidfile, data)
     assert "stopping the sandbox a previous make run left running" in result.stderr
     process.wait(5)
     assert not pidfile.exists()
@@ -81,8 +80,8 @@ def test_the_sandbox_a_killed_run_left_is_stopped_and_its_port_freed(leftover_sa
 
 def test_a_process_that_is_not_ours_is_left_alone(leftover_sandbox):
     """The PID in the file now names another program (after a reboot, say)."""
-    process, _port, pidfile = leftover_sandbox
-    result = bash('stop_leftover sandbox "$1" "$2"', pidfile, "/elsewhere/tools/sandbox.py")
+    process, _port, pidfile, _data = leftover_sandbox
+    result = bash('stop_leftover sandbox "$1" "$2"', pidfile, "/elsewhere/.var/sandbox.sqlite3")
     assert result.stderr == ""
     assert process.poll() is None
     assert not pidfile.exists()

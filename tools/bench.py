@@ -20,6 +20,8 @@ import time
 import tracemalloc
 
 import requests
+from jse_sandbox import server as sandbox
+from jse_sandbox.odoo_helpers import link_tokens, point_at_sandbox, signed_transaction
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
@@ -27,8 +29,6 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 from odoo.fields import Command
 
 from odoo.addons.jesignexpert_connector import jse
-from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
-from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens, point_at_sandbox, signed_transaction
 
 N_FIRMS, N_OPEN, N_CHANGED = 10, 10_000, 100
 env = env  # noqa: F821 (given by odoo-bin shell)
@@ -300,9 +300,8 @@ def _sandbox_process(data):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    script = os.path.join(os.path.dirname(jse.__file__), "..", "..", "tools", "sandbox.py")
-    process = subprocess.Popen(  # noqa: S603 (our own sandbox script, fixed arguments)
-        [sys.executable, script, "--port", str(port), "--data", data], stdout=subprocess.PIPE, text=True
+    process = subprocess.Popen(  # noqa: S603 (our own sandbox, fixed arguments)
+        [sys.executable, "-m", "jse_sandbox", "--port", str(port), "--data", data], stdout=subprocess.PIPE, text=True
     )
     process.stdout.readline()  # "jesignexpert.com sandbox on ..." once it listens
     return process, f"http://127.0.0.1:{port}"

@@ -4,7 +4,7 @@
 set -uo pipefail
 # shellcheck source=tools/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-find_odoo || die "$ODOO_MISSING"
+require_odoo
 WORK=$(mktemp -d /tmp/jse-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
@@ -27,7 +27,7 @@ shell shared
 
 log "(d) two Odoo servers with a cron worker each, on one database (a minute or two)"
 SANDBOX_PORT=$(free_port)
-"$ODOO_PYTHON" "$ROOT/tools/sandbox.py" --port "$SANDBOX_PORT" --data "$WORK/sandbox.sqlite3" >"$WORK/sandbox.log" 2>&1 &
+"$ODOO_PYTHON" -m jse_sandbox --port "$SANDBOX_PORT" --data "$WORK/sandbox.sqlite3" >"$WORK/sandbox.log" 2>&1 &
 PIDS+=($!)
 until "$BASE_PYTHON" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$SANDBOX_PORT/_sandbox/health', timeout=2)" 2>/dev/null; do
     kill -0 "${PIDS[0]}" 2>/dev/null || die "the sandbox did not start: $(tail -n 3 "$WORK/sandbox.log")"

@@ -13,7 +13,7 @@ asserts nothing.
 import os
 import time
 
-from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens, point_at_sandbox, sandbox_control
+from jse_sandbox.odoo_helpers import link_tokens, point_at_sandbox, sandbox_control
 
 env = env  # noqa: F821 (given by odoo-bin shell)
 URL = os.environ["JSE_SANDBOX_URL"]

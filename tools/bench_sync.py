@@ -14,8 +14,8 @@ import os
 import tempfile
 import time
 
-from odoo.addons.jesignexpert_connector.jse.sandbox import server as sandbox
-from odoo.addons.jesignexpert_connector.sandbox_helpers import (
+from jse_sandbox import server as sandbox
+from jse_sandbox.odoo_helpers import (
     link_tokens,
     point_at_sandbox,
     sandbox_control,

@@ -7,7 +7,7 @@
 set -uo pipefail
 # shellcheck source=tools/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-find_odoo || die "$ODOO_MISSING"
+require_odoo
 WORK=$(mktemp -d /tmp/jse-chaos.XXXXXX)
 chmod 755 "$WORK"
 trap 'pg_stop "$WORK/pgdata"; rm -rf "$WORK"' EXIT

@@ -51,6 +51,56 @@ ensure_debs() {
         || die "apt-get install ${missing[*]} failed"
 }
 
+# pip_install PYTHON ARGS...: pip install from the repository's root, where
+# the requirement files' paths start (./sandbox).
+pip_install() {
+    local python=$1
+    shift
+    # pip builds ./sandbox in place, and setuptools would put a module removed
+    # since the last build back into the wheel (build/lib keeps it): each
+    # build starts clean.
+    rm -rf "$ROOT/sandbox/build" "$ROOT/sandbox/jse_sandbox.egg-info"
+    (cd "$ROOT" && "$python" -m pip install -q "$@") >&2
+}
+
+# --- the sandbox, the jse-sandbox package of ./sandbox --------------------
+# The environments have it installed as any package is (the requirement files
+# name it), and installed again whenever its files change: each venv keeps a
+# stamp of the files it was installed from.  Not an editable install: the venvs
+# in the cache are shared by every clone on the machine, and an editable
+# install would run the sandbox of whichever clone installed it last, silently;
+# with the stamp, a run whose sandbox differs from the installed one installs
+# its own.
+
+# A hash of the files the sandbox package is built from (their names too).
+sandbox_hash() {
+    (cd "$ROOT/sandbox" && find pyproject.toml README.md jse_sandbox -name __pycache__ -prune -o -type f -print \
+        | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16
+}
+
+# ensure_sandbox VENV: installs the sandbox into VENV unless its stamp says
+# that these very files are installed there.
+ensure_sandbox() {
+    local want
+    want=$(sandbox_hash)
+    [ "$(cat "$1/.jse-sandbox-stamp" 2>/dev/null)" = "$want" ] && return 0
+    log "installing the sandbox (./sandbox, package jse-sandbox) into $1"
+    pip_install "$1/bin/python" ./sandbox || die "pip could not install the sandbox (./sandbox)"
+    echo "$want" >"$1/.jse-sandbox-stamp"
+}
+
+# The sandbox in the Odoo environment that find_odoo found: its venv's, or the
+# Python in use, which find_odoo's pip install gave it already.
+ensure_odoo_sandbox() {
+    [ "$ODOO_PYTHON" != "$ODOO_VENV/bin/python" ] || ensure_sandbox "$ODOO_VENV"
+}
+
+# Odoo 18.0 and the sandbox next to it (for the scripts that run them), or exit.
+require_odoo() {
+    find_odoo || die "$ODOO_MISSING"
+    ensure_odoo_sandbox
+}
+
 # A venv for the suites that need no Odoo, and for the linters.
 ensure_tools_venv() {
     local stamp want
@@ -61,10 +111,12 @@ ensure_tools_venv() {
         rm -rf "$TOOLS_VENV"
         "$BASE_PYTHON" -m venv "$TOOLS_VENV" || die "cannot create a venv with $BASE_PYTHON"
         "$TOOLS_VENV/bin/pip" install -q -U pip >&2
-        "$TOOLS_VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-test.txt" >&2 \
+        pip_install "$TOOLS_VENV/bin/python" -r requirements.txt -r requirements-test.txt \
             || die "pip could not install the test tools"
+        sandbox_hash >"$TOOLS_VENV/.jse-sandbox-stamp"
         echo "$want" >"$stamp"
     fi
+    ensure_sandbox "$TOOLS_VENV"
 }
 
 # Is Odoo 18.0 importable by this Python?  Prints its source folder.
@@ -99,8 +151,9 @@ provision_odoo_venv() {
     echo 'setuptools<81' >"$pins"
     "$ODOO_VENV/bin/pip" install -q --build-constraint "$pins" -r "$src/requirements.txt" >&2 \
         || die "pip could not install Odoo's requirements"
-    "$ODOO_VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-odoo-test.txt" >&2 \
+    pip_install "$ODOO_VENV/bin/python" -r requirements.txt -r requirements-odoo-test.txt \
         || die "pip could not install the addon's requirements"
+    sandbox_hash >"$ODOO_VENV/.jse-sandbox-stamp"
     # Odoo runs from its source tree, untouched: the venv only learns where it is.
     echo "$src" >"$("$ODOO_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo-src.pth"
     odoo_source_of "$ODOO_VENV/bin/python" >/dev/null || die "Odoo still not importable from $ODOO_VENV"
@@ -164,7 +217,7 @@ find_odoo() {
         ODOO_PYTHON=$ODOO_VENV/bin/python
     elif [ -n "$(odoo_source_of "$BASE_PYTHON")" ]; then
         ODOO_PYTHON=$BASE_PYTHON
-        "$ODOO_PYTHON" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-odoo-test.txt" >&2 \
+        pip_install "$ODOO_PYTHON" -r requirements.txt -r requirements-odoo-test.txt \
             || die "pip could not install the addon's test requirements next to Odoo"
     elif [ -f "$ODOO_VENV/.jse-stamp" ] && [ -n "$(odoo_source_of "$ODOO_VENV/bin/python")" ]; then
         ODOO_PYTHON=$ODOO_VENV/bin/python

@@ -3,7 +3,7 @@ sandbox's "Cabinet Editeur Oppus 1", as in jesignexpert.com's help page, as if
 its administrator had clicked "Link a jesignexpert.com account" and picked that
 cabinet there (logged in as Jean Doe, who works for it)."""
 
-from odoo.addons.jesignexpert_connector.sandbox_helpers import link_tokens
+from jse_sandbox.odoo_helpers import link_tokens
 
 OFFICE = "Cabinet Editeur Oppus 1"
 env = env  # noqa: F821 (given by odoo-bin shell)

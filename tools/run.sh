@@ -21,6 +21,7 @@ if ! find_odoo; then
     echo "make run needs Odoo 18.0: $ODOO_MISSING" | sed 's/make test/make run/' >&2
     exit 1
 fi
+ensure_odoo_sandbox
 mkdir -p "$VAR_DIR" || die "cannot create $VAR_DIR"
 VAR_DIR=$(cd "$VAR_DIR" && pwd)
 
@@ -105,7 +106,7 @@ wait_http() { # URL SECONDS
     return 1
 }
 
-stop_leftover sandbox "$VAR_DIR/sandbox.pid" "$ROOT/tools/sandbox.py"
+stop_leftover sandbox "$VAR_DIR/sandbox.pid" "$VAR_DIR/sandbox.sqlite3"
 stop_leftover Odoo "$VAR_DIR/odoo.pid" "$VAR_DIR/odoo.conf"
 for port in "$SANDBOX_PORT" "$ODOO_PORT"; do
     port_free "$port" || die "port $port is in use by another program: choose other ports, as in ODOO_PORT=8169 SANDBOX_PORT=8179 make run"
@@ -117,7 +118,7 @@ log "PostgreSQL (data in $PGDATA_DIR, socket only)"
 pg_start "$PGDATA_DIR" "$SOCK" 9>&-
 
 log "sandbox on http://127.0.0.1:$SANDBOX_PORT (log: $VAR_DIR/sandbox.log)"
-"$ODOO_PYTHON" "$ROOT/tools/sandbox.py" --port "$SANDBOX_PORT" --data "$VAR_DIR/sandbox.sqlite3" \
+"$ODOO_PYTHON" -m jse_sandbox --port "$SANDBOX_PORT" --data "$VAR_DIR/sandbox.sqlite3" \
     >"$VAR_DIR/sandbox.log" 2>&1 9>&- &
 SANDBOX_PID=$!
 echo "$SANDBOX_PID" >"$VAR_DIR/sandbox.pid"

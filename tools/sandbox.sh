@@ -6,5 +6,5 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_tools_venv
 mkdir -p "$VAR_DIR"
-exec "$TOOLS_VENV/bin/python" "$ROOT/tools/sandbox.py" \
+exec "$TOOLS_VENV/bin/python" -m jse_sandbox \
     --port "${SANDBOX_PORT:-8079}" --data "${SANDBOX_DATA:-$VAR_DIR/sandbox.sqlite3}" "$@"

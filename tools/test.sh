@@ -79,7 +79,7 @@ TIMINGS+=("lint $(elapsed "$T0") s")
 
 T0=$(now)
 log "lib: the API client, the sandbox and the tooling, without Odoo"
-"$TOOLS_VENV/bin/python" -m pytest -q tests --junitxml="$WORK/lib.xml"
+"$TOOLS_VENV/bin/python" -m pytest -q tests sandbox/tests --junitxml="$WORK/lib.xml"
 read -r p f s < <(junit_counts "$WORK/lib.xml")
 suite_line lib "$p" "$f" "$s"
 TIMINGS+=("lib $(elapsed "$T0") s")
@@ -185,6 +185,7 @@ odoo_suite() {
 }
 
 if find_odoo; then
+    ensure_odoo_sandbox
     odoo_suite
 else
     printf '\n!!!!!!!!!! THE ODOO SUITE DID NOT RUN: %s !!!!!!!!!!\n\n' "$ODOO_MISSING"

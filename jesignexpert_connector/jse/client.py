@@ -15,7 +15,6 @@ import logging
 import re
 from urllib.parse import quote
 
-from . import documents, vocabulary
 from .changes import CHANGE_LIST, read_page
 from .errors import ABSENT_STATUSES, JseApiError, JseNotFound, JseResponseError
 from .linking import LinkingMixin
@@ -24,14 +23,6 @@ from .validation import PDF_MAX_BYTES, check_pdf, check_signatory, check_transac
 from .vocabulary import Transaction, transaction_id
 
 _logger = logging.getLogger(__name__)
-
-# Until the sandbox leaves the addon (issue 19, point 1), it reads these here.
-SIGN_FIELD_WIDTH, SIGN_FIELD_HEIGHT, SignField = (
-    documents.SIGN_FIELD_WIDTH,
-    documents.SIGN_FIELD_HEIGHT,
-    documents.SignField,
-)
-TRANSACTION_STATUSES, SIGNATORY_STATUSES = vocabulary.TRANSACTION_STATUSES, vocabulary.SIGNATORY_STATUSES
 
 # Default base URLs of the two environments of the platform; each is a
 # setting (system parameter), and any other base URL, such as the local

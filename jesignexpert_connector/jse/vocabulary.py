@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .errors import JseResponseError
 
 # ASSUMED: the statuses jesignexpert.com reports for a transaction and for a
-# signatory, with the label Odoo shows.  This is the one list of them: Odoo's
-# selection fields and the sandbox read it.  A status that is not here is
+# signatory, with the label Odoo shows.  This is the client's one list of them: Odoo's
+# selection fields read it (the sandbox, apart, plays its own).  A status that is not here is
 # reported as unknown on its one record, never raised.
 TRANSACTION_STATES = (
     ("draft", "Draft"),

@@ -7,18 +7,11 @@ import threading
 from contextlib import contextmanager
 from time import monotonic
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
-from odoo.tests import HttpCase, TransactionCase, new_test_user
-from odoo.tests.common import BaseCase, get_db_name
+from jse_sandbox import server as sandbox
 
-from ..jse.sandbox import server as sandbox
-from ..jse.sandbox.store import DAY_MS, EXPIRY_MS
-
-# The helpers that need no test framework live beside the addon, for the bench
-# and the demo; the test cases import them from here as before.
-from ..sandbox_helpers import (  # noqa: F401
-    blank_pdf,
+# The helpers that need no test framework live in the sandbox's package, for
+# the bench and the demo; the test cases import them from here as before.
+from jse_sandbox.odoo_helpers import (  # noqa: F401
     link_tokens,
     point_at_sandbox,
     sandbox_control,
@@ -26,6 +19,14 @@ from ..sandbox_helpers import (  # noqa: F401
     sent_transaction,
     signed_transaction,
 )
+from jse_sandbox.pdf import blank_pdf  # noqa: F401
+from jse_sandbox.store.database import DAY_MS
+from jse_sandbox.store.transactions import EXPIRY_MS
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import BaseCase, get_db_name
 
 # How long a sent collection lives on the (simulated) platform, in days.
 EXPIRY_DAYS = EXPIRY_MS // DAY_MS

@@ -36,7 +36,7 @@ _logger = logging.getLogger(__name__)
 
 SCHEDULES = int(os.environ.get("JSE_CHAOS_SCHEDULES") or 4)
 FIRST_SEED = int(os.environ.get("JSE_CHAOS_SEED") or 1)
-# The platform's ways the sandbox can speak (jse/sandbox/store.py, DIALECT_DEFAULTS).
+# The platform's ways the sandbox can speak (the jse-sandbox package: DIALECT_DEFAULTS).
 DIALECTS = (
     {"status_case": "upper"},
     {"id_format": "number"},

@@ -9,11 +9,12 @@ from datetime import timedelta
 from time import monotonic
 from unittest.mock import patch
 
+from jse_sandbox.odoo_helpers import sent_transaction
+
 from odoo import fields
 from odoo.tests import tagged
 
 from ..models.jesignexpert_sync import Report
-from ..sandbox_helpers import sent_transaction
 from .common import CollectionCase, cdd_contract, run_sync, sent_collection
 from .patches import sync_in_batches
 

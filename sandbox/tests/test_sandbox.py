@@ -6,10 +6,12 @@ import time
 
 import pytest
 import requests
+from jse_sandbox import server as sandbox_server
+from jse_sandbox.pdf import blank_pdf
+from jse_sandbox.store import DIALECT_DEFAULTS, SHORTCUT
 from pypdf import PdfReader
 
-from conftest import SHORTCUT, blank_pdf, jse, sandbox_server
-from jse.sandbox.store import DIALECT_DEFAULTS
+import jse
 
 # ------------------------------------------------------------------- linking --
 

@@ -1,28 +1,20 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Helpers that drive the jesignexpert.com sandbox from Odoo: for the tests,
-and for the scripts run inside ``odoo-bin shell`` (``make bench``, ``make
-run``'s demo).  They import nothing from Odoo's test framework, which logs an
-error when imported outside a test run."""
-
-import io
+"""Helpers that drive the sandbox from Odoo, with jesignexpert_connector
+installed: for the addon's tests, and for the scripts run inside ``odoo-bin
+shell`` (``make bench``, ``make run``'s demo).  The one module of the package
+that imports Odoo and the addon, and only when it is imported itself.  Nothing
+from Odoo's test framework, which logs an error when imported outside a test
+run."""
 
 import requests
-from pypdf import PdfWriter
 
 from odoo.fields import Command
 
-from .jse import client as jse
+from odoo.addons.jesignexpert_connector import jse
 
-
-def blank_pdf(pages=1):
-    """A small valid PDF of A4 pages, as a fixture."""
-    writer = PdfWriter()
-    for _page in range(pages):
-        writer.add_blank_page(595, 842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+from .pdf import blank_pdf
+from .store import SECRET, SHORTCUT
 
 
 def point_at_sandbox(env, url):
@@ -31,8 +23,8 @@ def point_at_sandbox(env, url):
     for key, value in {
         "environment": "sandbox",
         "sandbox_url": url,
-        "shortcut": "sandbox",
-        "secret": "sandbox-secret",
+        "shortcut": SHORTCUT,
+        "secret": SECRET,
     }.items():
         params.set_param(f"jesignexpert_connector.{key}", value)
 

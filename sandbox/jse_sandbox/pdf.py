@@ -25,10 +25,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from ..client import SIGN_FIELD_HEIGHT, SIGN_FIELD_WIDTH
-
-MARK_WIDTH = SIGN_FIELD_WIDTH
-MARK_HEIGHT = SIGN_FIELD_HEIGHT
+from .vocabulary import SIGN_FIELD_HEIGHT as MARK_HEIGHT
+from .vocabulary import SIGN_FIELD_WIDTH as MARK_WIDTH
 
 
 def _pdf_text(text):
@@ -171,3 +169,13 @@ def proof_file(transaction, signatories, signed_sha256):
 
 def page_count(content):
     return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def blank_pdf(pages=1, size=(595, 842)):
+    """A small valid PDF of blank pages (A4 unless ``size`` says otherwise), as a fixture."""
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(*size)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
