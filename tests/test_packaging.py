@@ -27,8 +27,8 @@ def _manifest():
 
 def _tracked():
     """The addon's files under version control: what the wheel must hold."""
-    out = subprocess.run(
-        ["git", "ls-files", "-z", "--", "."], cwd=ADDON, capture_output=True, check=True, timeout=60
+    out = subprocess.run(  # noqa: S603 (git, fixed arguments)
+        [shutil.which("git"), "ls-files", "-z", "--", "."], cwd=ADDON, capture_output=True, check=True, timeout=60
     ).stdout.decode()
     return {name for name in out.split("\0") if name}
 
@@ -39,7 +39,7 @@ def wheel(tmp_path_factory):
         pytest.fail("the wheel is built from the files git tracks: run this from a clone")
     out = tmp_path_factory.mktemp("wheel")
     # No build isolation: whool comes from requirements-test.txt, not from an index.
-    subprocess.run(
+    subprocess.run(  # noqa: S603 (our own Python, fixed arguments)
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), ADDON],
         check=True,
         timeout=300,
@@ -75,7 +75,7 @@ def test_holds_the_addon_and_no_simulator(wheel):
     _path, names, _metadata = wheel
     files = {n[len(PREFIX) :] for n in names if n.startswith(PREFIX)}
     assert files == _tracked() - {"pyproject.toml"}, "every tracked file of the addon, and nothing else"
-    for needed in ("__manifest__.py", "models/jesignexpert_collection.py", "i18n/fr.po", "security/ir.model.access.csv"):
-        assert needed in files
+    for needed in ("__manifest__.py", "models/jesignexpert_collection.py", "i18n/fr.po", "security/"):
+        assert [f for f in files if f.startswith(needed)], needed
     assert not [n for n in names if "sandbox" in n.lower()], "the platform's simulator ships apart"
     assert not [n for n in names if not (n.startswith(PREFIX) or ".dist-info/" in n)]
