@@ -110,7 +110,7 @@ module_state() {
 }
 
 odoo_suite() {
-    local t ok=1 p f s tests errors skips
+    local t ok=1 wheel_ok p f s tests errors skips
     ensure_debs chromium wkhtmltopdf fonts-dejavu-core
     SOCK=$(mktemp -d /tmp/jsepg.XXXXXX)
     PGDATA_DIR=$WORK/pgdata
@@ -148,8 +148,29 @@ odoo_suite() {
     t=$(now)
     odoo_run "$WORK/upgrade.log" -d jse_test -u "$ADDON" && clean_log "$WORK/upgrade.log" "upgrade" || ok=0
     TIMINGS+=("odoo upgrade $(elapsed "$t") s")
+
+    # As a deployment installs OCA's addons: the wheel, laid by pip where Odoo
+    # finds addons by itself (odoo/addons on its Python path), and this
+    # repository left out of the addons path.
+    log "odoo: installing $ADDON from its wheel, with pip, out of this repository"
+    t=$(now)
+    if "$TOOLS_VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/wheel" "$ROOT/$ADDON" \
+        >"$WORK/wheel.log" 2>&1 \
+        && "$ODOO_PYTHON" -m pip install -q --no-deps --target "$WORK/wheel-site" "$WORK"/wheel/*.whl \
+            >>"$WORK/wheel.log" 2>&1 \
+        && PYTHONPATH="$WORK/wheel-site${PYTHONPATH:+:$PYTHONPATH}" odoo_run "$WORK/install-wheel.log" \
+            -d jse_test_wheel --addons-path="$ODOO_ADDONS" -i "$ADDON" --without-demo=all \
+        && clean_log "$WORK/install-wheel.log" "install from the wheel" \
+        && [ "$(module_state jse_test_wheel)" = installed ]; then
+        wheel_ok=1
+    else
+        log "odoo: $ADDON did not install from its wheel (see below)"
+        tail -n 20 "$WORK/wheel.log" "$WORK/install-wheel.log" >&2 2>/dev/null
+        wheel_ok=0
+    fi
+    TIMINGS+=("odoo install from the wheel $(elapsed "$t") s")
     local installs=$((ok == 1 ? 3 : 0))
-    suite_line odoo-install "$installs" $((3 - installs)) 0
+    suite_line odoo-install $((installs + wheel_ok)) $((4 - installs - wheel_ok)) 0
     if [ $ok -ne 1 ]; then
         SUMMARY+=("odoo: not run (the addon did not install cleanly)")
         FAILED=1
