@@ -214,15 +214,19 @@ class JesignexpertCollection(models.Model):
         # transaction, which sees what the other run committed meanwhile.
         attempts = 3 if self.env.context.get("jesignexpert_auto_commit") else 1
         for attempt in range(1, attempts + 1):
+            locking = True
             try:
                 with self.env.cr.savepoint():
-                    locked = try_lock(self)
+                    locked = try_lock(self, savepoint=False)  # this savepoint is the lock's too
+                    locking = False
                     if locked:  # what it writes (chatter, notifications) is for the initiator
                         initiators = self.with_env(self._initiator_env())
                         rate_limited = initiators._take_news_locked(client, transaction, fetch_now)
                 break
             except CONCURRENT_UPDATE:
                 locked = False
+                if locking:  # another run changed it since this transaction began: it has it
+                    break
                 _logger.info("jesignexpert.com collection %s: changed meanwhile (try %s)", self.id, attempt)
                 sync._commit()
         if not locked:
@@ -235,8 +239,12 @@ class JesignexpertCollection(models.Model):
     def _take_news_locked(self, client, transaction, fetch_now):
         """_take_news once the row lock is held; returns the rate limit error
         of the fetch, if any."""
-        self.invalidate_recordset()  # as committed when the lock was taken, not as read before
-        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        # What this transaction read of the collection is what is committed: a
+        # row another run changed since this transaction began cannot be locked
+        # (REPEATABLE READ), and a commit or a rollback empties the cache.
+        firm = self.firm_id.sudo()
+        if not (firm.active and firm.company_id == self.company_id):  # one active cabinet per company
+            firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if firm and self.firm_id != firm:
             self.sudo().firm_id = firm  # linked again: its news now comes through this one
         self._apply(transaction)

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from time import monotonic
 
@@ -47,12 +47,14 @@ FETCH_RETRY_MINUTES = (5, 15, 60, 240, 720)
 FETCH_REMIND_ATTEMPTS = 4
 
 
-def try_lock(record):
+def try_lock(record, savepoint=True):
     """Takes ``record``'s row lock for this transaction, unless another
     transaction holds it, or changed the row since this one began (the
-    database then refuses to lock it): either way the other run has it."""
+    database then refuses to lock it): either way the other run has it.
+    Without ``savepoint``, the caller's own savepoint is rolled back when the
+    database refuses (SerializationFailure is raised): one query, not three."""
     try:
-        with record.env.cr.savepoint(flush=False):
+        with record.env.cr.savepoint(flush=False) if savepoint else nullcontext():
             record.env.cr.execute(
                 SQL(
                     "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
@@ -63,6 +65,8 @@ def try_lock(record):
             )
             return bool(record.env.cr.fetchone())
     except psycopg2.errors.SerializationFailure:
+        if not savepoint:
+            raise
         return False
 
 
