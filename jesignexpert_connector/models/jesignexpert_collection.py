@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..jse import client as jse
+from .jesignexpert_chatter import Chatter
 from .jesignexpert_firm import GROUP_MANAGER
 from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
 
@@ -155,6 +156,7 @@ class JesignexpertCollection(models.Model):
         the collection, which keeps its last known state."""
         self.ensure_one()
         collection = self.sudo()  # initiators read their collections; the news is written for them
+        chatter = self.env["jesignexpert.chatter"]
         previous = collection.state
         values = {"jse_url": transaction.url or collection.jse_url}
         if transaction.status:
@@ -171,7 +173,7 @@ class JesignexpertCollection(models.Model):
         if changed:
             collection.write(changed)
         if "sync_problem" in changed and problem:
-            collection.message_post(body=values["sync_problem"])
+            chatter._post(collection, values["sync_problem"])
         news = []
         signers = {s.sequence: s for s in collection.signer_ids}
         for remote in transaction.signatories:
@@ -192,10 +194,10 @@ class JesignexpertCollection(models.Model):
             if any(signer[k] != v for k, v in signer_values.items()):
                 signer.write(signer_values)
         if news:
-            collection.message_post(body=" ".join(news))
+            chatter._post(collection, " ".join(news))
         if transaction.status == "sent" and previous in ("draft", "prepared"):
-            collection._subject().message_post(
-                body=self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
+            chatter._post(
+                collection._subject(), self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
             )
         if transaction.status in jse.CLOSED_STATUSES and previous != transaction.status:
             self._close(transaction.status)
@@ -247,11 +249,18 @@ class JesignexpertCollection(models.Model):
             firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if firm and self.firm_id != firm:
             self.sudo().firm_id = firm  # linked again: its news now comes through this one
-        self._apply(transaction)
+        # What the news says is written at once, before the collection's commit.
+        run = self.env.context.get("jesignexpert_chatter")
+        chatter = Chatter(run.memo if isinstance(run, Chatter) else None)
+        news = self.with_context(jesignexpert_chatter=chatter)
+        news._apply(transaction)
+        rate_limited = None
         due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
         if transaction.status == "signed" and not self.signed_attachment_id and due:
-            return self._fetch(client)
-        return None
+            self.env["jesignexpert.chatter"]._write(chatter)  # before the state's tracking, as posted before
+            rate_limited = news._fetch(client)
+        self.env["jesignexpert.chatter"]._write(chatter)
+        return rate_limited
 
     # ---------------------------------------------------- signed document --
 
@@ -269,6 +278,8 @@ class JesignexpertCollection(models.Model):
         after a growing wait (see _fetch_due): it never stops the cabinet's
         other documents, nor the run.  Returns the rate limit error, if
         jesignexpert.com asked to wait (the whole cabinet then waits)."""
+        chatter = self.env.context.get("jesignexpert_chatter")
+        said = len(chatter.entries) if isinstance(chatter, Chatter) else 0
         try:
             with self.env.cr.savepoint():
                 self._fetch_signed(client)
@@ -278,10 +289,14 @@ class JesignexpertCollection(models.Model):
             # The access's trouble, or the batch's time: not the document's (the caller decides).
             raise
         except jse.JseError as error:
+            if isinstance(chatter, Chatter):
+                chatter.forget_after(said)  # what it said is undone with the savepoint
             _logger.info("jesignexpert.com collection %s: signed document not fetched: %s", self.id, error)
             self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)
             return error if isinstance(error, jse.JseRateLimited) else None
         except Exception as error:
+            if isinstance(chatter, Chatter):
+                chatter.forget_after(said)
             _logger.exception("jesignexpert.com collection %s: the signed document could not be taken home", self.id)
             self._fetch_failed(
                 self.env._(
@@ -340,8 +355,7 @@ class JesignexpertCollection(models.Model):
         subject = self._subject()
         # A contract's document is named after the contract; another one after the collection.
         base = subject.name if self.contract_id else self.name
-        attachments = self.env["ir.attachment"].sudo()
-        signed = attachments.create(
+        files = [
             {
                 "name": f"{base} - signé.pdf",
                 "raw": pdf,  # not base64: a 10 MB document is not copied three times
@@ -350,16 +364,19 @@ class JesignexpertCollection(models.Model):
                 "company_id": self.company_id.id,
                 "mimetype": "application/pdf",
             }
-        )
-        proof_file = has_proof and attachments.create(
-            {
-                "name": f"{base} - preuve.zip",
-                "raw": proof.getvalue(),
-                "res_model": subject._name,
-                "res_id": subject.id,
-                "company_id": self.company_id.id,
-            }
-        )
+        ]
+        if has_proof:
+            files.append(
+                {
+                    "name": f"{base} - preuve.zip",
+                    "raw": proof.getvalue(),
+                    "res_model": subject._name,
+                    "res_id": subject.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        created = self.env["ir.attachment"].sudo().create(files)  # both in one INSERT
+        signed, proof_file = created[0], created[1:]
         reminder = self.sudo().fetch_activity_id
         self.sudo().write(
             {
@@ -383,8 +400,9 @@ class JesignexpertCollection(models.Model):
             body += " " + self.env._(
                 "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in signed_pdf.notes)
             )
-        subject.message_post(body=body, attachment_ids=signed.ids)
-        self.sudo().message_post(body=body)
+        chatter = self.env["jesignexpert.chatter"]
+        chatter._post(subject, body, signed.ids)
+        chatter._post(self.sudo(), body)
         if self.contract_id:
             subject_line = self.env._("Contract signed: %s", subject.name)
             news = self.env._("%s was signed by every signer; the signed document is on the contract.", subject.name)
@@ -395,7 +413,7 @@ class JesignexpertCollection(models.Model):
                 name=self.name,
                 employee=subject.name,
             )
-        self.sudo().message_notify(partner_ids=self.initiator_id.partner_id.ids, subject=subject_line, body=news)
+        chatter._notify(self.sudo(), self.initiator_id.partner_id.ids, subject_line, news)
 
     def _close(self, status):
         self.ensure_one()
@@ -404,8 +422,9 @@ class JesignexpertCollection(models.Model):
             "expired": self.env._("The collection expired on jesignexpert.com without every signature."),
             "cancelled": self.env._("The collection was cancelled on jesignexpert.com: nobody can sign it any more."),
         }[status]
-        self.sudo().message_post(body=message)
-        self._subject().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
+        chatter = self.env["jesignexpert.chatter"]
+        chatter._post(self.sudo(), message)
+        chatter._post(self._subject(), self.env._("%(name)s: %(message)s", name=self.name, message=message))
 
     def action_open_jesignexpert(self):
         self.ensure_one()

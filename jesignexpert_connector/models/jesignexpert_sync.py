@@ -27,6 +27,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, config
 
 from ..jse import client as jse
+from .jesignexpert_chatter import Chatter
 
 _logger = logging.getLogger(__name__)
 
@@ -259,8 +260,12 @@ class JesignexpertSync(models.AbstractModel):
         floor = None  # the position the cabinet may not pass this run
         position = (stamp, after_id or "")
         problems = []
+        run = Chatter()  # what the messages of the run share is read once
         for page in client.iter_change_pages(stamp, after_id):
-            collections = self._collections_of(group, [t.id for t in page.transactions])
+            collections = self.with_context(jesignexpert_chatter=run)._collections_of(
+                group, [t.id for t in page.transactions]
+            )
+            run.expect(*collections.values())
             if not page.transactions:
                 report.done += 1  # a page read is work done, even an empty one
             for transaction in page.transactions:
