@@ -320,6 +320,13 @@ class JesignexpertSync(models.AbstractModel):
             .sudo()
             .search([("jse_id", "in", transaction_ids), ("company_id", "in", group.company_id.ids)])
         )
+        # What taking their news reads (their signers and activities, and the
+        # collections and contracts their contracts' and employees' signature
+        # states are computed from) is read for the page at once, not for each.
+        collections.signer_ids.mapped("state")
+        collections.activity_ids  # noqa: B018
+        collections.contract_id.jesignexpert_collection_ids  # noqa: B018
+        collections.employee_id.contract_ids.mapped("jesignexpert_signature_state")
         return {c.jse_id: c for c in collections}
 
     @api.model
