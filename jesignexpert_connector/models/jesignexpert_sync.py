@@ -324,8 +324,8 @@ class JesignexpertSync(models.AbstractModel):
         # collections and contracts their contracts' and employees' signature
         # states are computed from) is read for the page at once, not for each.
         collections.signer_ids.mapped("state")
-        collections.activity_ids  # noqa: B018
-        collections.contract_id.jesignexpert_collection_ids  # noqa: B018
+        collections.fetch(["activity_ids"])
+        collections.contract_id.fetch(["jesignexpert_collection_ids"])
         collections.employee_id.contract_ids.mapped("jesignexpert_signature_state")
         return {c.jse_id: c for c in collections}
 
