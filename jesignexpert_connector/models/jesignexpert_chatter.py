@@ -41,10 +41,6 @@ class Chatter:
             subject = collection.contract_id or collection.employee_id
             expected[subject._name].add(subject.id)
 
-    def forget_after(self, mark):
-        """What was said after ``mark`` (len(entries)) was undone."""
-        del self.entries[mark:]
-
 
 class JesignexpertChatter(models.AbstractModel):
     _name = "jesignexpert.chatter"

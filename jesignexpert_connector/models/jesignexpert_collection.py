@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..jse import client as jse
 from .jesignexpert_chatter import Chatter
 from .jesignexpert_firm import GROUP_MANAGER
-from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, try_lock
+from .jesignexpert_sync import CONCURRENT_UPDATE, FETCH_REMIND_ATTEMPTS, SignedNotAttached, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -231,6 +231,15 @@ class JesignexpertCollection(models.Model):
                     break
                 _logger.info("jesignexpert.com collection %s: changed meanwhile (try %s)", self.id, attempt)
                 sync._commit()
+            except SignedNotAttached as error:
+                # Undone with the savepoint, its lock included: the news is
+                # taken again, and the signed document waits for its next attempt.
+                with self.env.cr.savepoint():
+                    locked = try_lock(self)
+                    if locked:
+                        initiators = self.with_env(self._initiator_env())
+                        initiators._take_news_locked(client, transaction, fetch_now, not_attached=error.__cause__)
+                break
         if not locked:
             _logger.info("jesignexpert.com collection %s: another run has it, skipped", self.id)
         sync._commit()
@@ -238,9 +247,10 @@ class JesignexpertCollection(models.Model):
             raise rate_limited  # the whole cabinet waits; the news taken stays
         return locked
 
-    def _take_news_locked(self, client, transaction, fetch_now):
+    def _take_news_locked(self, client, transaction, fetch_now, not_attached=None):
         """_take_news once the row lock is held; returns the rate limit error
-        of the fetch, if any."""
+        of the fetch, if any.  ``not_attached``: the error that kept the
+        signed document from being written home at the first try."""
         # What this transaction read of the collection is what is committed: a
         # row another run changed since this transaction began cannot be locked
         # (REPEATABLE READ), and a commit or a rollback empties the cache.
@@ -257,8 +267,10 @@ class JesignexpertCollection(models.Model):
         rate_limited = None
         due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
         if transaction.status == "signed" and not self.signed_attachment_id and due:
-            self.env["jesignexpert.chatter"]._write(chatter)  # before the state's tracking, as posted before
-            rate_limited = news._fetch(client)
+            if not_attached is None:
+                rate_limited = news._fetch(client)
+            else:
+                news._fetch_unexpected(not_attached)
         self.env["jesignexpert.chatter"]._write(chatter)
         return rate_limited
 
@@ -278,33 +290,36 @@ class JesignexpertCollection(models.Model):
         after a growing wait (see _fetch_due): it never stops the cabinet's
         other documents, nor the run.  Returns the rate limit error, if
         jesignexpert.com asked to wait (the whole cabinet then waits)."""
-        chatter = self.env.context.get("jesignexpert_chatter")
-        said = len(chatter.entries) if isinstance(chatter, Chatter) else 0
+        # No savepoint of its own: nothing is written before the document is
+        # read, and what fails in the writing raises SignedNotAttached for the
+        # caller's savepoint to undo (see _take_news, _fetch_collections).
         try:
-            with self.env.cr.savepoint():
-                self._fetch_signed(client)
+            self._fetch_signed(client)
         except CONCURRENT_UPDATE:
             raise  # another run wrote meanwhile: the caller reads it again (see _take_news)
-        except (jse.JseAuthError, jse.JseDeadlineReached):
+        except (jse.JseAuthError, jse.JseDeadlineReached, SignedNotAttached):
             # The access's trouble, or the batch's time: not the document's (the caller decides).
             raise
         except jse.JseError as error:
-            if isinstance(chatter, Chatter):
-                chatter.forget_after(said)  # what it said is undone with the savepoint
             _logger.info("jesignexpert.com collection %s: signed document not fetched: %s", self.id, error)
             self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)
             return error if isinstance(error, jse.JseRateLimited) else None
         except Exception as error:
-            if isinstance(chatter, Chatter):
-                chatter.forget_after(said)
-            _logger.exception("jesignexpert.com collection %s: the signed document could not be taken home", self.id)
-            self._fetch_failed(
-                self.env._(
-                    "Unexpected error while taking the signed document home (%s): Odoo tries again later.",
-                    error.__class__.__name__,
-                )
-            )
+            self._fetch_unexpected(error)
         return None
+
+    def _fetch_unexpected(self, error):
+        """The signed document could not be taken home for a reason nobody
+        foresaw: logged for a developer, said on the collection, tried again."""
+        _logger.error(
+            "jesignexpert.com collection %s: the signed document could not be taken home", self.id, exc_info=error
+        )
+        self._fetch_failed(
+            self.env._(
+                "Unexpected error while taking the signed document home (%s): Odoo tries again later.",
+                error.__class__.__name__,
+            )
+        )
 
     def _fetch_failed(self, message, error=None):
         """Keeps a failed fetch on the collection: the problem shown, the next
@@ -352,6 +367,17 @@ class JesignexpertCollection(models.Model):
         proof = io.BytesIO()
         # None: the platform has no proof call; the signed document comes alone.
         has_proof = client.download_proof_if_any(self.jse_id, proof) is not None
+        try:
+            self._attach_signed(pdf, download.sha256, has_proof and proof.getvalue(), signed_pdf.notes)
+        except CONCURRENT_UPDATE:
+            raise
+        except Exception as error:
+            raise SignedNotAttached() from error
+
+    def _attach_signed(self, pdf, sha256, proof, notes):
+        """Attaches the signed document read, and its proof (if any), to the
+        contract (else to the employee), and says so: the writing of
+        _fetch_signed, once all is read."""
         subject = self._subject()
         # A contract's document is named after the contract; another one after the collection.
         base = subject.name if self.contract_id else self.name
@@ -365,11 +391,11 @@ class JesignexpertCollection(models.Model):
                 "mimetype": "application/pdf",
             }
         ]
-        if has_proof:
+        if proof is not False:
             files.append(
                 {
                     "name": f"{base} - preuve.zip",
-                    "raw": proof.getvalue(),
+                    "raw": proof,
                     "res_model": subject._name,
                     "res_id": subject.id,
                     "company_id": self.company_id.id,
@@ -382,7 +408,7 @@ class JesignexpertCollection(models.Model):
             {
                 "signed_attachment_id": signed.id,
                 "proof_attachment_id": proof_file and proof_file.id,
-                "signed_sha256": download.sha256,
+                "signed_sha256": sha256,
                 "signed_on": fields.Datetime.now(),
                 "fetch_error": False,
                 "fetch_attempts": 0,
@@ -394,11 +420,11 @@ class JesignexpertCollection(models.Model):
         if reminder.exists() and reminder.active:  # still open: done now
             reminder.action_feedback(feedback=self.env._("The signed document came home."))
         body = self.env._(
-            "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=download.sha256
+            "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=sha256
         )
-        if signed_pdf.notes:
+        if notes:
             body += " " + self.env._(
-                "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in signed_pdf.notes)
+                "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in notes)
             )
         chatter = self.env["jesignexpert.chatter"]
         chatter._post(subject, body, signed.ids)

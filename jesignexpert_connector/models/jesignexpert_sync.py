@@ -37,6 +37,14 @@ CONCURRENT_UPDATE = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.DeadlockDetected,
 )
+
+
+class SignedNotAttached(Exception):
+    """A signed document was read but could not be written home: the caller's
+    savepoint undoes what was written, and the document is tried again later
+    (its cause is the error met)."""
+
+
 # Odoo runs a cron job's batches up to 10 times in a row (ir_cron's
 # MAX_BATCH_PER_CRON_JOB), all within one cron time limit.
 CRON_BATCHES_PER_RUN = 10
@@ -394,6 +402,11 @@ class JesignexpertSync(models.AbstractModel):
             except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
                 report.remaining += len(collections) - n
                 break
+            except SignedNotAttached as error:  # undone with the savepoint: said on it, tried again later
+                with self.env.cr.savepoint():
+                    if try_lock(collection):
+                        collection.with_env(collection._initiator_env())._fetch_unexpected(error.__cause__)
+                rate_limited = None
             self._commit()
             if rate_limited:  # the cabinet's other documents wait as well
                 wait = fields.Datetime.now() + timedelta(seconds=rate_limited.retry_after)
