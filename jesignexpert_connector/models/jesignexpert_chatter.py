@@ -41,6 +41,11 @@ class Chatter:
             subject = collection.contract_id or collection.employee_id
             expected[subject._name].add(subject.id)
 
+    def track(self, record):
+        """The changes of ``record``'s tracked fields are logged here, in the
+        order of what is said, as Odoo's tracking would log them at the flush."""
+        self.entries.append({"record": record, "track": True})
+
 
 class JesignexpertChatter(models.AbstractModel):
     _name = "jesignexpert.chatter"
@@ -74,15 +79,18 @@ class JesignexpertChatter(models.AbstractModel):
         """Creates the messages ``chatter`` keeps, in the order they were
         said, and notifies as message_post and message_notify do."""
         entries, chatter.entries = chatter.entries, []
-        if not entries:
-            return
         thread = self.env["mail.thread"].sudo()  # as on the sudo records message_post was called on
         author_id, email_from = thread._message_compute_author(None, None, raise_on_email=True)
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        info = self._thread_info(chatter.memo, [entry["record"] for entry in entries], note)
-        values_list = []
+        info = self._thread_info(chatter.memo, [e["record"] for e in entries if "track" not in e], note)
+        said = []  # (entry, values, changes tracked)
         for entry in entries:
             record = entry["record"]
+            if "track" in entry:
+                tracking = self._tracking_values(record, author_id, email_from, note, chatter.memo)
+                if tracking:
+                    said.append((entry, *tracking))
+                continue
             known = info[record._name, record.id]
             values = {
                 "author_id": author_id,
@@ -115,25 +123,73 @@ class JesignexpertChatter(models.AbstractModel):
                     "partner_ids": [],
                 }
             values |= record._process_attachments_for_post([], entry.get("attachment_ids"), values)
-            values_list.append(values)
-        messages = thread._message_create(values_list)
-        # The first message of a thread that had none is the parent of the next ones.
-        orphans = defaultdict(lambda: thread.env["mail.message"])
-        for entry, message, values in zip(entries, messages, values_list, strict=True):
+            said.append((entry, values, None))
+        if not said:
+            return
+        messages = thread._message_create([values for _entry, values, _changes in said])
+        orphans = defaultdict(lambda: thread.env["mail.message"])  # the notes whose parent came in this batch
+        for (entry, values, changes), message in zip(said, messages, strict=True):
             record = entry["record"]
-            known = info[record._name, record.id]
-            if values["message_type"] != "user_notification":
-                if known["parent_id"] is False:
-                    known["parent_id"] = message.id
-                elif not values["parent_id"]:
-                    orphans[known["parent_id"]] |= message
+            known = info.get((record._name, record.id), {})
+            if known and known["parent_id"] is False and values["message_type"] != "user_notification":
+                known["parent_id"] = message.id  # the thread's first message: the next notes' parent
+            elif known and "parent_id" in values and not values["parent_id"]:
+                orphans[known["parent_id"]] |= message
+            if "track" in entry:
+                record._message_track_post_template(changes)
+            elif "partner_ids" in entry:
+                record._notify_thread(message, values)
+            else:
                 record._message_post_after_hook(message, values)
                 if known["note_followers"]:  # else message_post would notify nobody
                     record._notify_thread(message, values)
-            else:
-                record._notify_thread(message, values)
         for parent, children in orphans.items():
             children.sudo().parent_id = parent
+
+    @api.model
+    def _tracking_values(self, record, author_id, email_from, note, memo):
+        """The values of the message Odoo's tracking would log for
+        ``record`` at the next flush (its tracked fields written since the
+        last one), taken over so that it is written with the batch, in its
+        place; None when there is none, or when Odoo says it otherwise (a
+        subtype, a body or an author of its own: left to it)."""
+        data = self.env.cr.precommit.data
+        initial = data.get(f"mail.tracking.{record._name}", {}).get(record.id)
+        if not initial or any(
+            record.id in data.get(f"mail.tracking.{k}.{record._name}", {}) for k in ("message", "author")
+        ):
+            return None
+        tracked = record.fields_get(
+            record._track_get_fields(), attributes=("string", "type", "selection", "currency_field")
+        )
+        changes, tracking_value_ids = record._mail_track(tracked, initial)
+        if changes and record._track_subtype({name: initial[name] for name in changes}):
+            return None
+        del data[f"mail.tracking.{record._name}"][record.id]
+        if not changes:
+            return None
+        if "log_reply_to" not in memo:
+            memo["log_reply_to"] = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+        # As _message_log gives them.
+        return {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": record._name,
+            "res_id": record.id,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "body": escape(record._track_get_default_log_message(changes)),
+            "message_type": "notification",
+            "is_internal": True,
+            "subject": False,
+            "subtype_id": note,
+            "tracking_value_ids": tracking_value_ids,
+            "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+            "partner_ids": False,
+            "reply_to": memo["log_reply_to"],
+        }, changes
 
     @api.model
     def _thread_info(self, memo, records, note):

@@ -264,6 +264,7 @@ class JesignexpertCollection(models.Model):
         chatter = Chatter(run.memo if isinstance(run, Chatter) else None)
         news = self.with_context(jesignexpert_chatter=chatter)
         news._apply(transaction)
+        chatter.track(news.sudo())  # its state's change, logged after the news as before
         rate_limited = None
         due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
         if transaction.status == "signed" and not self.signed_attachment_id and due:
