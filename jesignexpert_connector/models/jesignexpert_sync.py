@@ -180,8 +180,8 @@ class JesignexpertSync(models.AbstractModel):
         wrote them meanwhile (it is telling the same news): a run never fails
         at its commit for a note on the cabinet."""
         try:
-            with self.env.cr.savepoint():  # flushed inside: any conflict shows here
-                if all(try_lock(firm) for firm in group):
+            with self.env.cr.savepoint():  # flushed inside: any conflict shows here, the locks' too
+                if all(try_lock(firm, savepoint=False) for firm in group):
                     group.write(values)
                     return True
         except CONCURRENT_UPDATE as error:
@@ -289,7 +289,13 @@ class JesignexpertSync(models.AbstractModel):
                 if transaction.updated_at is not None:
                     position = (transaction.updated_at, transaction.id)
             problems += page.problems
-            self._save_position(group, min(position, floor) if floor else position, resume=page.has_more)
+            values = {} if page.has_more else self._cabinet_synced(problems)  # the last page's, with its position
+            self._save_position(group, min(position, floor) if floor else position, resume=page.has_more, values=values)
+        return True
+
+    @api.model
+    def _cabinet_synced(self, problems):
+        """What the cabinet says once its change list is read to its end."""
         values = {"last_sync_on": fields.Datetime.now(), "sync_error": False}
         if problems:
             values["sync_error"] = self.env._(
@@ -297,8 +303,7 @@ class JesignexpertSync(models.AbstractModel):
                 count=len(problems),
                 sample=problems[0].value[:120],
             )
-        self._write_cabinet(group, values)
-        return True
+        return values
 
     @api.model
     def _take_news_of(self, collection, client, transaction):
@@ -338,12 +343,15 @@ class JesignexpertSync(models.AbstractModel):
         return {c.jse_id: c for c in collections}
 
     @api.model
-    def _save_position(self, group, position, resume=False):
-        """Where the next page, or run, starts.  A run saving at the same time
-        may have moved it first: this one then leaves it, as reading a change
-        again is harmless (nothing is fetched twice)."""
+    def _save_position(self, group, position, resume=False, values=None):
+        """Where the next page, or run, starts (with ``values``, in the same
+        write).  A run saving at the same time may have moved it first: this
+        one then leaves it, as reading a change again is harmless (nothing is
+        fetched twice)."""
         self._write_cabinet(
-            group, {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+            group,
+            {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+            | (values or {}),
         )
         self._commit()
 
