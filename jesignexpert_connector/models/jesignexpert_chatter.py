@@ -144,8 +144,16 @@ class JesignexpertChatter(models.AbstractModel):
                 record._message_track_post_template(changes)
             elif "partner_ids" in entry:
                 # Its inbox entry or e-mail is made by Odoo's scheduled
-                # notifications (triggered for the next second), not here.
-                record._notify_thread(message, values, scheduled_date=self.env.cr.now() + timedelta(seconds=1))
+                # notifications (triggered for the next second), not here: what
+                # _notify_thread does for a scheduled_date, its recipients read
+                # by the scheduled job alone.
+                self.env["mail.message.schedule"].sudo().create(
+                    {
+                        "mail_message_id": message.id,
+                        "scheduled_datetime": self.env.cr.now() + timedelta(seconds=1),
+                        "notification_parameters": "{}",
+                    }
+                )
             else:
                 record._message_post_after_hook(message, values)
                 if known["note_followers"]:  # else message_post would notify nobody
