@@ -257,6 +257,7 @@ def main():
     if "c" not in PARTS:
         env.cr.rollback()
         sandbox.stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
         return
     heavy = big_pdf(jse.PDF_MAX_BYTES - 64 * 1024)
     with firm._client(firm._usable_accesses()[:1]) as client:
