@@ -3,6 +3,8 @@
 """Row locks and commits shared by the jobs (the sync, the sweep, the bulk
 sending) and by the requests that meet them (a refresh, a confirmation)."""
 
+from contextlib import nullcontext
+
 import psycopg2.errors
 
 from odoo.tools import SQL
@@ -15,12 +17,14 @@ CONCURRENT_UPDATE = (
 )
 
 
-def try_lock(record):
+def try_lock(record, savepoint=True):
     """Takes ``record``'s row lock for this transaction, unless another
     transaction holds it, or changed the row since this one began (the
-    database then refuses to lock it): either way the other run has it."""
+    database then refuses to lock it): either way the other run has it.
+    Without ``savepoint``, the caller's own savepoint is rolled back when the
+    database refuses (SerializationFailure is raised): one query, not three."""
     try:
-        with record.env.cr.savepoint(flush=False):
+        with record.env.cr.savepoint(flush=False) if savepoint else nullcontext():
             record.env.cr.execute(
                 SQL(
                     "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
@@ -31,6 +35,8 @@ def try_lock(record):
             )
             return bool(record.env.cr.fetchone())
     except psycopg2.errors.SerializationFailure:
+        if not savepoint:
+            raise
         return False
 
 

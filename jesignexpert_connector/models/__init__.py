@@ -14,6 +14,7 @@ from . import jesignexpert_signature_clause
 from . import jesignexpert_signature_slot
 from . import report_jesignexpert_contract
 from . import jesignexpert_signer
+from . import jesignexpert_chatter
 from . import jesignexpert_sync
 from . import jesignexpert_sweep
 from . import jesignexpert_collection_followup_mixin

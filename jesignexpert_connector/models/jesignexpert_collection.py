@@ -11,7 +11,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import jse
 from ..transactions import CONCURRENT_UPDATE, try_lock
-from .jesignexpert_sync import FETCH_REMIND_ATTEMPTS
+from .jesignexpert_chatter import Chatter
+from .jesignexpert_sync import FETCH_REMIND_ATTEMPTS, SignedNotAttached
 
 _logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ class JesignexpertCollection(models.Model):
         the collection, which keeps its last known state."""
         self.ensure_one()
         collection = self.sudo()  # initiators read their collections; the news is written for them
+        chatter = self.env["jesignexpert.chatter"]
         previous = collection.state
         values = {"jse_url": transaction.url or collection.jse_url}
         if transaction.status:
@@ -178,7 +180,7 @@ class JesignexpertCollection(models.Model):
         if changed:
             collection.write(changed)
         if "sync_problem" in changed and problem:
-            collection.message_post(body=values["sync_problem"])
+            chatter._post(collection, values["sync_problem"])
         news = []
         signers = {s.sequence: s for s in collection.signer_ids}
         for remote in transaction.signatories:
@@ -199,10 +201,10 @@ class JesignexpertCollection(models.Model):
             if any(signer[k] != v for k, v in signer_values.items()):
                 signer.write(signer_values)
         if news:
-            collection.message_post(body=" ".join(news))
+            chatter._post(collection, " ".join(news))
         if transaction.status == "sent" and previous in ("draft", "prepared"):
-            collection._subject().message_post(
-                body=self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
+            chatter._post(
+                collection._subject(), self.env._("%s was sent to its signers on jesignexpert.com.", collection.name)
             )
         if transaction.status in jse.CLOSED_STATUSES and previous != transaction.status:
             self._close(transaction.status)
@@ -221,17 +223,30 @@ class JesignexpertCollection(models.Model):
         # transaction, which sees what the other run committed meanwhile.
         attempts = 3 if self.env.context.get("jesignexpert_auto_commit") else 1
         for attempt in range(1, attempts + 1):
+            locking = True
             try:
                 with self.env.cr.savepoint():
-                    locked = try_lock(self)
+                    locked = try_lock(self, savepoint=False)  # this savepoint is the lock's too
+                    locking = False
                     if locked:  # what it writes (chatter, notifications) is for the initiator
                         initiators = self.with_env(self._initiator_env())
                         rate_limited = initiators._take_news_locked(client, transaction, fetch_now)
                 break
             except CONCURRENT_UPDATE:
                 locked = False
+                if locking:  # another run changed it since this transaction began: it has it
+                    break
                 _logger.info("jesignexpert.com collection %s: changed meanwhile (try %s)", self.id, attempt)
                 sync._commit()
+            except SignedNotAttached as error:
+                # Undone with the savepoint, its lock included: the news is
+                # taken again, and the signed document waits for its next attempt.
+                with self.env.cr.savepoint():
+                    locked = try_lock(self)
+                    if locked:
+                        initiators = self.with_env(self._initiator_env())
+                        initiators._take_news_locked(client, transaction, fetch_now, not_attached=error.__cause__)
+                break
         if not locked:
             _logger.info("jesignexpert.com collection %s: another run has it, skipped", self.id)
         sync._commit()
@@ -239,18 +254,33 @@ class JesignexpertCollection(models.Model):
             raise rate_limited  # the whole cabinet waits; the news taken stays
         return locked
 
-    def _take_news_locked(self, client, transaction, fetch_now):
+    def _take_news_locked(self, client, transaction, fetch_now, not_attached=None):
         """_take_news once the row lock is held; returns the rate limit error
-        of the fetch, if any."""
-        self.invalidate_recordset()  # as committed when the lock was taken, not as read before
-        firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
+        of the fetch, if any.  ``not_attached``: the error that kept the
+        signed document from being written home at the first try."""
+        # What this transaction read of the collection is what is committed: a
+        # row another run changed since this transaction began cannot be locked
+        # (REPEATABLE READ), and a commit or a rollback empties the cache.
+        firm = self.firm_id.sudo()
+        if not (firm.active and firm.company_id == self.company_id):  # one active cabinet per company
+            firm = self.env["jesignexpert.firm"]._active_firm(self.company_id)
         if firm and self.firm_id != firm:
             self.sudo().firm_id = firm  # linked again: its news now comes through this one
-        self._apply(transaction)
+        # What the news says is written at once, before the collection's commit.
+        run = self.env.context.get("jesignexpert_chatter")
+        chatter = Chatter(run.memo if isinstance(run, Chatter) else None)
+        news = self.with_context(jesignexpert_chatter=chatter)
+        news._apply(transaction)
+        chatter.track(news.sudo())  # its state's change, logged after the news as before
+        rate_limited = None
         due = fetch_now or not self.next_fetch_on or self.next_fetch_on <= fields.Datetime.now()
         if transaction.status == "signed" and not self.signed_attachment_id and due:
-            return self._fetch(client)
-        return None
+            if not_attached is None:
+                rate_limited = news._fetch(client)
+            else:
+                news._fetch_unexpected(not_attached)
+        self.env["jesignexpert.chatter"]._write(chatter)
+        return rate_limited
 
     # ---------------------------------------------------- signed document --
 
@@ -268,12 +298,14 @@ class JesignexpertCollection(models.Model):
         after a growing wait (see _fetch_due): it never stops the cabinet's
         other documents, nor the run.  Returns the rate limit error, if
         jesignexpert.com asked to wait (the whole cabinet then waits)."""
+        # No savepoint of its own: nothing is written before the document is
+        # read, and what fails in the writing raises SignedNotAttached for the
+        # caller's savepoint to undo (see _take_news, _fetch_collections).
         try:
-            with self.env.cr.savepoint():
-                self._fetch_signed(client)
+            self._fetch_signed(client)
         except CONCURRENT_UPDATE:
             raise  # another run wrote meanwhile: the caller reads it again (see _take_news)
-        except (jse.JseAuthError, jse.JseDeadlineReached):
+        except (jse.JseAuthError, jse.JseDeadlineReached, SignedNotAttached):
             # The access's trouble, or the batch's time: not the document's (the caller decides).
             raise
         except jse.JseError as error:
@@ -281,14 +313,21 @@ class JesignexpertCollection(models.Model):
             self._fetch_failed(self.env["jesignexpert.api"]._error_message(error), error)
             return error if isinstance(error, jse.JseRateLimited) else None
         except Exception as error:
-            _logger.exception("jesignexpert.com collection %s: the signed document could not be taken home", self.id)
-            self._fetch_failed(
-                self.env._(
-                    "Unexpected error while taking the signed document home (%s): Odoo tries again later.",
-                    error.__class__.__name__,
-                )
-            )
+            self._fetch_unexpected(error)
         return None
+
+    def _fetch_unexpected(self, error):
+        """The signed document could not be taken home for a reason nobody
+        foresaw: logged for a developer, said on the collection, tried again."""
+        _logger.error(
+            "jesignexpert.com collection %s: the signed document could not be taken home", self.id, exc_info=error
+        )
+        self._fetch_failed(
+            self.env._(
+                "Unexpected error while taking the signed document home (%s): Odoo tries again later.",
+                error.__class__.__name__,
+            )
+        )
 
     def _fetch_failed(self, message, error=None):
         """Keeps a failed fetch on the collection: the problem shown, the next
@@ -323,11 +362,21 @@ class JesignexpertCollection(models.Model):
         proof = io.BytesIO()
         # None: the platform has no proof call; the signed document comes alone.
         has_proof = client.download_proof_if_any(self.jse_id, proof) is not None
+        try:
+            self._attach_signed(pdf, download.sha256, has_proof and proof.getvalue(), signed_pdf.notes)
+        except CONCURRENT_UPDATE:
+            raise
+        except Exception as error:
+            raise SignedNotAttached() from error
+
+    def _attach_signed(self, pdf, sha256, proof, notes):
+        """Attaches the signed document read, and its proof (if any), to the
+        contract (else to the employee), and says so: the writing of
+        _fetch_signed, once all is read."""
         subject = self._subject()
         # A contract's document is named after the contract; another one after the collection.
         base = subject.name if self.contract_id else self.name
-        attachments = self.env["ir.attachment"].sudo()
-        signed = attachments.create(
+        files = [
             {
                 "name": f"{base} - signé.pdf",
                 "raw": pdf,  # not base64: a 10 MB document is not copied three times
@@ -336,22 +385,25 @@ class JesignexpertCollection(models.Model):
                 "company_id": self.company_id.id,
                 "mimetype": "application/pdf",
             }
-        )
-        proof_file = has_proof and attachments.create(
-            {
-                "name": f"{base} - preuve.zip",
-                "raw": proof.getvalue(),
-                "res_model": subject._name,
-                "res_id": subject.id,
-                "company_id": self.company_id.id,
-            }
-        )
+        ]
+        if proof is not False:
+            files.append(
+                {
+                    "name": f"{base} - preuve.zip",
+                    "raw": proof,
+                    "res_model": subject._name,
+                    "res_id": subject.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        created = self.env["ir.attachment"].sudo().create(files)  # both in one INSERT
+        signed, proof_file = created[0], created[1:]
         reminder = self.sudo().fetch_activity_id
         self.sudo().write(
             {
                 "signed_attachment_id": signed.id,
                 "proof_attachment_id": proof_file and proof_file.id,
-                "signed_sha256": download.sha256,
+                "signed_sha256": sha256,
                 "signed_on": fields.Datetime.now(),
                 "fetch_error": False,
                 "fetch_attempts": 0,
@@ -363,14 +415,15 @@ class JesignexpertCollection(models.Model):
         if reminder.exists() and reminder.active:  # still open: done now
             reminder.action_feedback(feedback=self.env._("The signed document came home."))
         body = self.env._(
-            "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=download.sha256
+            "Signed by every signer: %(name)s is attached (SHA-256 %(sha)s).", name=signed.name, sha=sha256
         )
-        if signed_pdf.notes:
+        if notes:
             body += " " + self.env._(
-                "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in signed_pdf.notes)
+                "Note: the signed document has %s.", "; ".join(self._problem_text(n) for n in notes)
             )
-        subject.message_post(body=body, attachment_ids=signed.ids)
-        self.sudo().message_post(body=body)
+        chatter = self.env["jesignexpert.chatter"]
+        chatter._post(subject, body, signed.ids)
+        chatter._post(self.sudo(), body)
         if self.contract_id:
             subject_line = self.env._("Contract signed: %s", subject.name)
             news = self.env._("%s was signed by every signer; the signed document is on the contract.", subject.name)
@@ -381,7 +434,7 @@ class JesignexpertCollection(models.Model):
                 name=self.name,
                 employee=subject.name,
             )
-        self.sudo().message_notify(partner_ids=self.initiator_id.partner_id.ids, subject=subject_line, body=news)
+        chatter._notify(self.sudo(), self.initiator_id.partner_id.ids, subject_line, news)
 
     def _close(self, status):
         self.ensure_one()
@@ -390,7 +443,8 @@ class JesignexpertCollection(models.Model):
             "expired": self.env._("The collection expired on jesignexpert.com without every signature."),
             "cancelled": self.env._("The collection was cancelled on jesignexpert.com: nobody can sign it any more."),
         }[status]
-        self.sudo().message_post(body=message)
-        self._subject().message_post(body=self.env._("%(name)s: %(message)s", name=self.name, message=message))
+        chatter = self.env["jesignexpert.chatter"]
+        chatter._post(self.sudo(), message)
+        chatter._post(self._subject(), self.env._("%(name)s: %(message)s", name=self.name, message=message))
         if status == "refused":
             self._ask_why_refused()

@@ -183,7 +183,7 @@ class JesignexpertCollectionFollowupMixin(models.AbstractModel):
         res = super().write(vals)
         if vals.get("state") and vals["state"] not in jse.OPEN_STATUSES:
             # Ended (signed, refused, expired, cancelled): nothing left to decide about its expiry or its contract.
-            self.sudo().activity_unlink([EXPIRING, CONTRACT_CHANGED])
+            self.sudo().filtered("activity_ids").activity_unlink([EXPIRING, CONTRACT_CHANGED])
         return res
 
     # ------------------------------------------------------- document --

@@ -26,8 +26,16 @@ from odoo.tools import config
 
 from .. import jse
 from ..transactions import CONCURRENT_UPDATE, commit, try_lock
+from .jesignexpert_chatter import Chatter
 
 _logger = logging.getLogger(__name__)
+
+
+class SignedNotAttached(Exception):
+    """A signed document was read but could not be written home: the caller's
+    savepoint undoes what was written, and the document is tried again later
+    (its cause is the error met)."""
+
 
 # Odoo runs a cron job's batches up to 10 times in a row (ir_cron's
 # MAX_BATCH_PER_CRON_JOB), all within one cron time limit.
@@ -139,8 +147,8 @@ class JesignexpertSync(models.AbstractModel):
         wrote them meanwhile (it is telling the same news): a run never fails
         at its commit for a note on the cabinet."""
         try:
-            with self.env.cr.savepoint():  # flushed inside: any conflict shows here
-                if all(try_lock(firm) for firm in group):
+            with self.env.cr.savepoint():  # flushed inside: any conflict shows here, the locks' too
+                if all(try_lock(firm, savepoint=False) for firm in group):
                     group.write(values)
                     return True
         except CONCURRENT_UPDATE as error:
@@ -227,8 +235,12 @@ class JesignexpertSync(models.AbstractModel):
         floor = None  # the position the cabinet may not pass this run
         position = (stamp, after_id or "")
         problems = []
+        run = Chatter()  # what the messages of the run share is read once
         for page in client.iter_change_pages(stamp, after_id):
-            collections = self._collections_of(group, [t.id for t in page.transactions])
+            collections = self.with_context(jesignexpert_chatter=run)._collections_of(
+                group, [t.id for t in page.transactions]
+            )
+            run.expect(*collections.values())
             if not page.transactions:
                 report.done += 1  # a page read is work done, even an empty one
             for transaction in page.transactions:
@@ -244,7 +256,13 @@ class JesignexpertSync(models.AbstractModel):
                 if transaction.updated_at is not None:
                     position = (transaction.updated_at, transaction.id)
             problems += page.problems
-            self._save_position(group, min(position, floor) if floor else position, resume=page.has_more)
+            values = {} if page.has_more else self._cabinet_synced(problems)  # the last page's, with its position
+            self._save_position(group, min(position, floor) if floor else position, resume=page.has_more, values=values)
+        return True
+
+    @api.model
+    def _cabinet_synced(self, problems):
+        """What the cabinet says once its change list is read to its end."""
         values = {"last_sync_on": fields.Datetime.now(), "sync_error": False}
         if problems:
             values["sync_error"] = self.env._(
@@ -252,8 +270,7 @@ class JesignexpertSync(models.AbstractModel):
                 count=len(problems),
                 sample=problems[0].value[:120],
             )
-        self._write_cabinet(group, values)
-        return True
+        return values
 
     @api.model
     def _take_news_of(self, collection, client, transaction):
@@ -283,15 +300,25 @@ class JesignexpertSync(models.AbstractModel):
             .sudo()
             .search([("jse_id", "in", transaction_ids), ("company_id", "in", group.company_id.ids)])
         )
+        # What taking their news reads (their signers and activities, and the
+        # collections and contracts their contracts' and employees' signature
+        # states are computed from) is read for the page at once, not for each.
+        collections.signer_ids.mapped("state")
+        collections.fetch(["activity_ids"])
+        collections.contract_id.fetch(["jesignexpert_collection_ids"])
+        collections.employee_id.contract_ids.mapped("jesignexpert_signature_state")
         return {c.jse_id: c for c in collections}
 
     @api.model
-    def _save_position(self, group, position, resume=False):
-        """Where the next page, or run, starts.  A run saving at the same time
-        may have moved it first: this one then leaves it, as reading a change
-        again is harmless (nothing is fetched twice)."""
+    def _save_position(self, group, position, resume=False, values=None):
+        """Where the next page, or run, starts (with ``values``, in the same
+        write).  A run saving at the same time may have moved it first: this
+        one then leaves it, as reading a change again is harmless (nothing is
+        fetched twice)."""
         self._write_cabinet(
-            group, {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+            group,
+            {"sync_cursor": position[0], "sync_cursor_id": position[1] or False, "sync_resume": resume}
+            | (values or {}),
         )
         self._commit()
 
@@ -350,6 +377,11 @@ class JesignexpertSync(models.AbstractModel):
             except jse.JseDeadlineReached:  # the batch's time is over: the next one goes on
                 report.remaining += len(collections) - n
                 break
+            except SignedNotAttached as error:  # undone with the savepoint: said on it, tried again later
+                with self.env.cr.savepoint():
+                    if try_lock(collection):
+                        collection.with_env(collection._initiator_env())._fetch_unexpected(error.__cause__)
+                rate_limited = None
             self._commit()
             if rate_limited:  # the cabinet's other documents wait as well
                 wait = fields.Datetime.now() + timedelta(seconds=rate_limited.retry_after)

@@ -32,3 +32,4 @@ from . import test_sweep
 from . import test_platform_check
 from . import test_once_exactly
 from . import test_cron_honest
+from . import test_sync_cost
