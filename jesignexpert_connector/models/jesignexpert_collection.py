@@ -12,7 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from .. import jse
 from ..transactions import CONCURRENT_UPDATE, try_lock
 from .jesignexpert_chatter import Chatter
-from .jesignexpert_sync import FETCH_REMIND_ATTEMPTS, SignedNotAttached
+from .jesignexpert_sync_fetch_mixin import FETCH_REMIND_ATTEMPTS, SignedNotAttached
 
 _logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class JesignexpertCollection(models.Model):
     fetch_error = fields.Char("Last fetch problem", readonly=True)
     fetch_attempts = fields.Integer("Failed fetches", readonly=True, copy=False)
     next_fetch_on = fields.Datetime("Next fetch attempt", readonly=True, copy=False)
-    # When the reconciliation sweep reads it on its own next (models/jesignexpert_sweep.py).
+    # When the reconciliation sweep reads it on its own next (models/jesignexpert_sync_sweep_mixin.py).
     next_check_on = fields.Datetime("Next check on jesignexpert.com", readonly=True, index=True, copy=False)
     # The initiator is told once that the signed document does not come home,
     # not again each time an attempt fails or the activity is marked done.

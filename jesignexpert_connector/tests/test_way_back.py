@@ -10,7 +10,8 @@ from time import monotonic
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models.jesignexpert_sync import FETCH_REMIND_ATTEMPTS, Report
+from ..models.jesignexpert_sync import Report
+from ..models.jesignexpert_sync_fetch_mixin import FETCH_REMIND_ATTEMPTS
 from .common import CollectionCase, run_sync, sent_collection
 from .patches import fails_for
 
