@@ -20,6 +20,7 @@ from . import jesignexpert_sync_fetch_mixin
 from . import jesignexpert_sync
 from . import jesignexpert_collection_followup_mixin
 from . import jesignexpert_collection_action_mixin
+from . import jesignexpert_collection_fetch_mixin
 from . import jesignexpert_collection
 from . import jesignexpert_draft
 from . import hr_employee
