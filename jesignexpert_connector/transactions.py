@@ -1,7 +1,8 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Row locks and commits shared by the jobs (the sync, the sweep, the bulk
-sending) and by the requests that meet them (a refresh, a confirmation)."""
+sending) and by the requests that meet them (a refresh, a confirmation); what
+one batch of the sync or the sweep did (Report)."""
 
 from contextlib import nullcontext
 
@@ -46,3 +47,11 @@ def commit(env):
     (``jesignexpert_auto_commit``)."""
     if env.context.get("jesignexpert_auto_commit"):
         env.cr.commit()  # pylint: disable=invalid-commit
+
+
+class Report:
+    """What one batch did (changes read, documents tried) and what it left."""
+
+    def __init__(self):
+        self.done = 0
+        self.remaining = 0

@@ -15,10 +15,12 @@ from . import jesignexpert_signature_slot
 from . import report_jesignexpert_contract
 from . import jesignexpert_signer
 from . import jesignexpert_chatter
+from . import jesignexpert_sync_sweep_mixin
+from . import jesignexpert_sync_fetch_mixin
 from . import jesignexpert_sync
-from . import jesignexpert_sweep
 from . import jesignexpert_collection_followup_mixin
 from . import jesignexpert_collection_action_mixin
+from . import jesignexpert_collection_fetch_mixin
 from . import jesignexpert_collection
 from . import jesignexpert_draft
 from . import hr_employee

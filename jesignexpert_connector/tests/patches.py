@@ -7,6 +7,7 @@ test's own."""
 from unittest.mock import patch
 
 from ..models import jesignexpert_sync as sync_module
+from ..models import jesignexpert_sync_fetch_mixin as fetch_module
 
 
 def fails_for(env, method, broken):
@@ -42,6 +43,7 @@ def sync_in_batches(env, model, method, most, ends=lambda done, remaining: not r
     batches = []
     with (
         patch.object(sync_module, "monotonic", lambda: clock[0]),
+        patch.object(fetch_module, "monotonic", lambda: clock[0]),
         patch.object(slow, method, ten_seconds_each),
     ):
         for _batch in range(most):

@@ -20,7 +20,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
 from odoo.tests.common import tagged
 
-from ..models import jesignexpert_sync as sync_module
+from ..models import jesignexpert_sync_fetch_mixin as fetch_module
 from ..models.jesignexpert_sync import Report
 from .common import CommittedCase, link_tokens, sandbox_control, signed_transaction
 
@@ -162,7 +162,7 @@ class TestRefreshDuringFetchRetry(CommittedCase):
                 env["jesignexpert.collection"].browse(cid).write(
                     {"state": "signed", "fetch_attempts": 1, "next_fetch_on": past + timedelta(minutes=n)}
                 )
-        real_try_lock = sync_module.try_lock
+        real_try_lock = fetch_module.try_lock
         refreshed = []
 
         def try_lock(record):
@@ -172,7 +172,7 @@ class TestRefreshDuringFetchRetry(CommittedCase):
                 refreshed.append(True)
             return real_try_lock(record)
 
-        with self.worker() as env, patch.object(sync_module, "try_lock", try_lock):
+        with self.worker() as env, patch.object(fetch_module, "try_lock", try_lock):
             firm = env["jesignexpert.firm"].browse(self.ids["firm"])
             sync = env["jesignexpert.sync"].with_context(jesignexpert_auto_commit=True)
             sync._fetch_due(monotonic() + 120, Report(), firm.company_id)

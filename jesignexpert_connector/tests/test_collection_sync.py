@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import jesignexpert_sync as sync_module
+from ..models import jesignexpert_sync_fetch_mixin as fetch_module
 from .common import EXPIRY_DAYS, CollectionCase, run_sync
 
 
@@ -205,6 +206,7 @@ class TestCollectionSync(SyncSteps, CollectionCase):
 
         with (
             patch.object(sync_module, "monotonic", lambda: clock[0]),
+            patch.object(fetch_module, "monotonic", lambda: clock[0]),
             patch.object(model, "_take_news", one_hundred_seconds_each),
         ):
             report = self.env["jesignexpert.sync"]._run(150)

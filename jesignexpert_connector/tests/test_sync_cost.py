@@ -18,7 +18,7 @@ from odoo.tests import tagged
 from .common import CollectionCase, cdd_contract, run_sync, sent_collection
 
 QUERIES_PER_CHANGED_COLLECTION = 15
-COLLECTION_LOGGER = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection"
+FETCH_LOGGER = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection_fetch_mixin"
 
 
 @tagged("post_install", "-at_install")
@@ -181,7 +181,7 @@ class TestSyncCost(CollectionCase):
                 raise OSError("No space left on device")
             return created
 
-        with patch.object(attachments, "create", written_then_lost), self.assertLogs(COLLECTION_LOGGER, "ERROR"):
+        with patch.object(attachments, "create", written_then_lost), self.assertLogs(FETCH_LOGGER, "ERROR"):
             self.sync()
         self.assertEqual(collection.state, "signed", "the news is taken")
         self.assertFalse(collection.signed_attachment_id)
@@ -189,7 +189,7 @@ class TestSyncCost(CollectionCase):
         self.assertIn("Unexpected error while taking the signed document home (OSError)", collection.fetch_error)
         self.assertNotIn("Signed by every signer", "".join(collection.message_ids.mapped("body")))
         collection.next_fetch_on = False  # its wait is over: the retries' path meets the same
-        with patch.object(attachments, "create", written_then_lost), self.assertLogs(COLLECTION_LOGGER, "ERROR"):
+        with patch.object(attachments, "create", written_then_lost), self.assertLogs(FETCH_LOGGER, "ERROR"):
             self.sync()
         self.assertEqual(collection.fetch_attempts, 2)
         self.assertEqual(len(self.signed_copies(self.contract)), copies)

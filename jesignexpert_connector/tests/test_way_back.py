@@ -10,11 +10,12 @@ from time import monotonic
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models.jesignexpert_sync import FETCH_REMIND_ATTEMPTS, Report
+from ..models.jesignexpert_sync import Report
+from ..models.jesignexpert_sync_fetch_mixin import FETCH_REMIND_ATTEMPTS
 from .common import CollectionCase, run_sync, sent_collection
 from .patches import fails_for
 
-COLLECTION_LOGGER = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection"
+FETCH_LOGGER = "odoo.addons.jesignexpert_connector.models.jesignexpert_collection_fetch_mixin"
 
 
 @tagged("post_install", "-at_install")
@@ -88,7 +89,7 @@ class TestWayBack(CollectionCase):
         self.sign(refused, other)
         with (
             fails_for(self.env, "_fetch_signed", refused),
-            self.assertLogs(COLLECTION_LOGGER, "ERROR") as logs,
+            self.assertLogs(FETCH_LOGGER, "ERROR") as logs,
         ):
             run_sync(self.env)
         self.check_the_others_come_home(refused, other, "Unexpected error while taking the signed document home")

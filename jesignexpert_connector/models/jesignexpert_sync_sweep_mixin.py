@@ -13,7 +13,11 @@ picked with one indexed query on ``next_check_on``, within a call budget per
 batch; each is taken under its row lock and committed on its own, and its
 trouble stays on it.  An end the list never reported is counted on the
 cabinet and said on the collection.  A cabinet whose change list answers
-404, 405 or 501 switches to the sweep alone."""
+404, 405 or 501 switches to the sweep alone.
+
+A mixin of ``jesignexpert.sync``, which calls its hooks where the change
+list is read (``_with_change_list``, ``_change_list_absent``) and at the end
+of a run (``_sweep_alone``)."""
 
 import logging
 from datetime import timedelta
@@ -24,8 +28,7 @@ from odoo.tools import SQL
 
 from .. import jse
 from ..jse import sweep as schedule
-from ..transactions import CONCURRENT_UPDATE, try_lock
-from .jesignexpert_sync import Report
+from ..transactions import CONCURRENT_UPDATE, Report, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -36,8 +39,9 @@ SWEEP_CALLS_PER_BATCH = 200
 ENDS = ("signed", *jse.CLOSED_STATUSES)
 
 
-class JesignexpertSync(models.AbstractModel):
-    _inherit = "jesignexpert.sync"
+class JesignexpertSyncSweepMixin(models.AbstractModel):
+    _name = "jesignexpert.sync.sweep.mixin"
+    _description = "jesignexpert.com reconciliation sweep"
 
     # ------------------------------------------------------------ entry --
 
@@ -262,21 +266,20 @@ class JesignexpertSync(models.AbstractModel):
     # ---------------------------------------------------- the list's absence --
 
     @api.model
-    def _cabinets(self, firms=None):
+    def _with_change_list(self, groups):
         """The cabinets whose change list is read: not those that have none."""
-        return [group for group in super()._cabinets(firms) if any(f.sync_strategy != "sweep" for f in group)]
+        return [group for group in groups if any(f.sync_strategy != "sweep" for f in group)]
 
     @api.model
-    def _read_changes(self, client, group, deadline, report):
+    def _change_list_absent(self, group, error):
         """A change list the platform does not have (jse.ABSENT_STATUSES): the
-        cabinet switches to the sweep alone, and keeps working."""
-        try:
-            return super()._read_changes(client, group, deadline, report)
-        except jse.JseApiError as error:
-            if not error.call_is_absent(jse.CHANGE_LIST):
-                raise
-            self._switch_to_sweep(group, error.status)
-            return True
+        cabinet switches to the sweep alone, and keeps working (True: the
+        cabinet is done).  Any other error of ``_read_changes`` is raised
+        again."""
+        if not error.call_is_absent(jse.CHANGE_LIST):
+            raise error
+        self._switch_to_sweep(group, error.status)
+        return True
 
     @api.model
     def _switch_to_sweep(self, group, status):
@@ -307,12 +310,10 @@ class JesignexpertSync(models.AbstractModel):
         self._commit()
 
     @api.model
-    def _run(self, deadline, firms=None):
+    def _sweep_alone(self, deadline, firms, report):
         """A manager's "Synchronise now" of a cabinet with no change list
-        checks each of its open collections now."""
-        report = super()._run(deadline, firms=firms)
+        checks each of its open collections now (counted in ``report``)."""
         alone = firms.filtered(lambda f: f.sync_strategy == "sweep") if firms is not None else None
         if alone:
             swept = self._sweep(deadline, self._sweep_budget(), firms=alone, everything=True)
             report.done += swept.done
-        return report
