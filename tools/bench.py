@@ -5,7 +5,7 @@ against a sandbox started here.  They print figures; they assert nothing.
 (b) sync runs over 10,000 open collections in 10 cabinets, 10 then 100 of them
     changed, against the naive way (asking each open collection);
 (c) peak memory on Odoo's side while fetching a signed PDF of about 10 MB.
-(d), (e): tools/bench_sync.py; (f): tools/bench_bulk.py; (g): tools/bench_sweep.py.
+(d), (e): tools/bench_sync.py; (f), (g): tools/bench_bulk.py; (i): tools/bench_sweep.py.
 """
 
 import gc

@@ -56,10 +56,16 @@ else
     echo "    no error in either server's log"
 fi
 
-log "(f) a bulk sending of 200 contracts, prepared by the scheduled action's batches (several minutes)"
-JSE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT "$ODOO_PYTHON" "$ODOO_BIN" shell -c "$WORK/odoo.conf" -d jse_bench \
-    --no-http --log-level=warn <"$ROOT/tools/bench_bulk.py" 2>&1 \
-    | grep -v "^Exit with code 1 due to network error" | grep -E "^\(|^    |Error|Traceback|File"
+# bulk STEP: one step of tools/bench_bulk.py in `odoo-bin shell`, against the sandbox.
+bulk() {
+    JSE_BENCH_STEP=$1 JSE_SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT "$ODOO_PYTHON" "$ODOO_BIN" shell \
+        -c "$WORK/odoo.conf" -d jse_bench --no-http --log-level=warn <"$ROOT/tools/bench_bulk.py" 2>&1 \
+        | grep -v "^Exit with code 1 due to network error" | grep -E "^\(|^    |Error|Traceback|File"
+}
+log "(f) a bulk sending of ${JSE_BENCH_CONTRACTS:-200} contracts, prepared by the scheduled action's batches (a few minutes)"
+bulk f
+log "(g) ${JSE_BENCH_FAIR_CONTRACTS:-1000} contracts in one sending, and 5 sent during it (ten minutes or so)"
+bulk g
 
-log "(g) the reconciliation sweep's reads a day, from its schedule (no HTTP call)"
+log "(i) the reconciliation sweep's reads a day, from its schedule (no HTTP call)"
 "$BASE_PYTHON" "$ROOT/tools/bench_sweep.py"

@@ -1,4 +1,4 @@
-"""(g) The reconciliation sweep's calls per day (tools/bench.sh, `make bench`).
+"""(i) The reconciliation sweep's calls per day (tools/bench.sh, `make bench`).
 
 Computed from the sweep's schedule (jesignexpert_connector/jse/sweep.py) over
 10,000 open collections whose ages are spread evenly over the month that
@@ -20,7 +20,7 @@ with_list = sweep.calls_per_day(ages)
 alone = sweep.calls_per_day(ages, alone=True)
 hourly = sum(1 for age in ages if sweep.interval(age, timedelta(0)) == sweep.HOURLY)
 capacity = BATCH_CALLS * BATCHES_PER_RUN * RUNS_PER_HOUR * 24
-print(f"(g) sweep of {N_OPEN:,} open collections, ages spread evenly over the {sweep.KEPT.days} days kept:")
+print(f"(i) sweep of {N_OPEN:,} open collections, ages spread evenly over the {sweep.KEPT.days} days kept:")
 print(
     f"    with the change list : {with_list:,.0f} reads a day ({with_list / 86400:.2f}/s): "
     f"daily, hourly for the {hourly:,} in their last 3 days"

@@ -1,14 +1,22 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from lxml import etree, html
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from .. import variables
+from .. import pdf_slots, variables
+
+_logger = logging.getLogger(__name__)
 
 # Printed, tiny and white, at two corners of each slot box; pdf_slots.py reads them back.
 SLOT_MARK = "JSESLOT{order}{corner}"
+# Printed the same way where each contract starts and ends when several are
+# printed in one run (see _jesignexpert_pdfs).
+DOC_MARK = "JSEDOC{id}{end}"
+REPORT = "jesignexpert_connector.action_report_jesignexpert_contract"
 
 
 class HrContract(models.Model):
@@ -220,8 +228,52 @@ class HrContract(models.Model):
     def _jesignexpert_pdf(self):
         """The document as a PDF, through Odoo's report engine (wkhtmltopdf)."""
         self.ensure_one()
-        report = self.env.ref("jesignexpert_connector.action_report_jesignexpert_contract")
+        report = self.env.ref(REPORT)
         pdf, _type = (
             self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(report, self.ids)
         )
         return pdf
+
+    def _jesignexpert_pdfs(self):
+        """{contract id: PDF} of these contracts' documents rendered together,
+        in one wkhtmltopdf run, each exactly as it renders alone.  Odoo's
+        report engine renders several records in one run, as so many
+        documents, and splits the result by its outlines; but the wkhtmltopdf
+        that Linux distributions ship (built against an unpatched Qt) takes
+        one document a run and writes no outline, and a contract has no
+        heading to outline.  So the report prints the contracts one after the
+        other in one document, between marks by which the PDF is split back
+        (pdf_slots.split_documents).  Empty when the render or the split does
+        not come out right: then each is rendered on its own, and no contract
+        ever gets another's pages."""
+        if len(self) < 2:
+            return {}
+        report = self.env.ref(REPORT)
+        try:
+            with self.env.cr.savepoint():
+                streams, kind = (
+                    self.env["ir.actions.report"]
+                    .with_context(force_report_rendering=True)
+                    ._pre_render_qweb_pdf(report, res_ids=self.ids, data={"jesignexpert_batch": True})
+                )
+                pdf = self._jesignexpert_joined(streams) if kind == "pdf" else None
+        except Exception:  # the contracts are then rendered one by one, each failing on its own
+            _logger.warning("Contracts %s could not be rendered together: one by one", self.ids, exc_info=True)
+            return {}
+        documents = pdf and pdf_slots.split_documents(pdf, self.ids)
+        if not documents:
+            _logger.warning("The render of contracts %s did not split as printed: one by one", self.ids)
+            return {}
+        return documents
+
+    def _jesignexpert_joined(self, streams):
+        """The PDF of the run out of what Odoo's report engine made of it: the
+        whole of it when it could not split it (by outlines, it never can
+        here), else (a page per contract) its parts put back in order."""
+        whole = streams.get(False)
+        if whole and whole["stream"]:
+            return whole["stream"].getvalue()
+        parts = [streams.get(contract_id, {}).get("stream") for contract_id in self.ids]
+        if not all(parts):
+            return None
+        return self.env["ir.actions.report"]._merge_pdfs(parts).getvalue()

@@ -188,20 +188,16 @@ class JesignexpertBulkSendingLine(models.Model):
 
     # ---------------------------------------------------------- preparing --
 
-    def _prepare_isolated(self):
+    def _prepare_isolated(self, rendered=None):
         """Prepares this contract's draft as the sending's initiator, in a
         transaction of its own: a failure is written on the line, never
         raised.  Returns 1 when the line was handled, 0 when it was left for
         the next batch (another transaction holds it).  jesignexpert.com
         asking to slow down is raised (JseRateLimited): the line waits, and
-        so do the others."""
+        so do the others.  ``rendered``: its contract's document, rendered
+        with others' (see _prepare_draft)."""
         self.ensure_one()
-        sending = self.sending_id
-        # The initiator's rights, in the sending's company alone, and language
-        # (the job has none of them; whoever started it, with whatever companies selected).
-        line = self.with_user(sending.user_id).with_context(
-            allowed_company_ids=sending.company_id.ids, lang=sending.user_id.lang
-        )
+        line = self.sending_id._as_initiator(self)
         try:
             with self.env.cr.savepoint():
                 if not try_lock(self):
@@ -209,7 +205,7 @@ class JesignexpertBulkSendingLine(models.Model):
                 self.invalidate_recordset(["state"])
                 if self.state != "waiting":  # another run took it meanwhile
                     return 0
-                line._prepare_draft()
+                line._prepare_draft(rendered)
         except CONCURRENT_UPDATE as error:
             _logger.info("jesignexpert.com bulk sending line %s met another transaction (%s)", self.id, error.pgcode)
             if self.env.context.get("jesignexpert_auto_commit"):
@@ -230,9 +226,12 @@ class JesignexpertBulkSendingLine(models.Model):
     def _failed(self, message):
         self.sudo().write({"state": "failed", "error": str(message)[:500]})
 
-    def _prepare_draft(self):
+    def _prepare_draft(self, rendered=None):
         """The draft of this contract on jesignexpert.com, as the single
-        wizard makes it; the collection in Odoo records it."""
+        wizard makes it; the collection in Odoo records it.  ``rendered``:
+        (PDF, fingerprint of the document it shows) of the contract's
+        document rendered with others' a moment ago, taken unless the
+        contract changed since."""
         contract = self.contract_id
         contract._jesignexpert_check_can_sign()  # the initiator's rights now, not at confirmation
         self.env["jesignexpert.drafting"]._check_sender()
@@ -240,8 +239,15 @@ class JesignexpertBulkSendingLine(models.Model):
         if problem:
             raise UserError(problem)
         drafting = self.env["jesignexpert.drafting"]
+        # The fingerprint of the contract's document now (its PDF's bytes hold the time they were rendered).
+        key = self.document_source == "generated" and self.env["jesignexpert.collection"]._document_hash(contract)
         pdf, filename = drafting._document_source(
-            contract, self.document_source, self.attachment_id, self.upload, self.upload_name
+            contract,
+            self.document_source,
+            self.attachment_id,
+            self.upload,
+            self.upload_name,
+            rendered=rendered[0] if rendered and key and rendered[1] == key else None,
         )
         pages = drafting._check_document(pdf, filename)
         firm = self.env["jesignexpert.firm"]._active_firm(contract.company_id)
@@ -264,9 +270,9 @@ class JesignexpertBulkSendingLine(models.Model):
             filename,
             self.signer_ids,
         )
-        if self.document_source == "generated":
+        if key:
             # Rendered anew at each try (its bytes hold the time): what it says is what counts.
-            request["document_key"] = self.env["jesignexpert.collection"]._document_hash(contract)
+            request["document_key"] = key
         collection = drafting._make_draft(
             self, contract, firm, access, drafter, request, pages, generated=self.document_source == "generated"
         )

@@ -128,13 +128,13 @@ class JesignexpertDrafting(models.AbstractModel):
         }
 
     @api.model
-    def _document_source(self, subject, source, attachment, upload, upload_name):
+    def _document_source(self, subject, source, attachment, upload, upload_name, rendered=None):
         """The document to sign and its file name, made here from the source
         chosen, never taken as the client sends it: the contract rendered by
-        Odoo's report engine, a PDF attached to ``subject`` (a contract, or an
-        employee; one the user may read), or the file just uploaded.  None
-        while nothing is chosen.  A document about an employee is a PDF: no
-        template renders it."""
+        Odoo's report engine (or ``rendered`` already, with others'), a PDF
+        attached to ``subject`` (a contract, or an employee; one the user
+        may read), or the file just uploaded.  None while nothing is chosen.
+        A document about an employee is a PDF: no template renders it."""
         if source == "generated":
             if subject._name == "hr.employee":
                 raise ValidationError(
@@ -146,7 +146,7 @@ class JesignexpertDrafting(models.AbstractModel):
                 raise ValidationError(
                     self.env._("This contract has no document template: choose a PDF attached to it, or upload one.")
                 )
-            return subject._jesignexpert_pdf(), f"{subject.name}.pdf"
+            return rendered or subject._jesignexpert_pdf(), f"{subject.name}.pdf"
         if source == "attachment":
             if not attachment:
                 return None

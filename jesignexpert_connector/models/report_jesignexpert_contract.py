@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-from .hr_contract import SLOT_MARK
+from .hr_contract import DOC_MARK, SLOT_MARK
 
 
 class ReportJesignexpertContract(models.AbstractModel):
@@ -16,4 +16,5 @@ class ReportJesignexpertContract(models.AbstractModel):
             "doc_model": "hr.contract",
             "docs": self.env["hr.contract"].browse(docids),
             "slot_mark": SLOT_MARK,
+            "doc_mark": DOC_MARK if (data or {}).get("jesignexpert_batch") else None,
         }

@@ -1,10 +1,11 @@
 # Copyright 2026 jesignexpert_connector contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import jse
 from .jesignexpert_api import PARAM
+from .jesignexpert_bulk_sending import BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
 
 # The connection to jesignexpert.com: for system administrators only.
 CONNECTION_FIELDS = (
@@ -51,6 +52,15 @@ class ResConfigSettings(models.TransientModel):
     jesignexpert_firm_id = fields.Many2one(
         "jesignexpert.firm", "Linked cabinet", compute="_compute_jesignexpert_firm_id"
     )
+    jesignexpert_bulk_batch_size = fields.Integer(
+        "Contracts rendered together",
+        config_parameter=BATCH_SIZE_PARAM,
+        default=DEFAULT_BATCH_SIZE,
+        groups="base.group_system",
+        help="A bulk sending's contract documents are rendered this many at a time, in one run of the PDF "
+        "engine (each run costs about a second, whatever it prints); then each contract is prepared on its own. "
+        "The sendings in progress are served in turn, this many contracts of each.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -62,6 +72,11 @@ class ResConfigSettings(models.TransientModel):
         if not self.env.is_system():
             fields_list = [name for name in fields_list if name not in CONNECTION_FIELDS]
         return super().default_get(fields_list)
+
+    @api.constrains("jesignexpert_bulk_batch_size")
+    def _check_jesignexpert_bulk_batch_size(self):
+        if any(settings.jesignexpert_bulk_batch_size < 1 for settings in self):
+            raise ValidationError(self.env._("At least one contract is rendered at a time."))
 
     @api.depends("company_id")
     def _compute_jesignexpert_secret_saved(self):

@@ -26,6 +26,7 @@ from . import test_contract_followup
 from . import test_cdd_deadline
 from . import test_bulk_sending
 from . import test_bulk_sending_concurrency
+from . import test_bulk_batch_render
 from . import test_way_back
 from . import test_chaos
 from . import test_sweep

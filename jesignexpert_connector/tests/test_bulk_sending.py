@@ -84,10 +84,10 @@ class TestBulkSending(BulkCase):
         original = line_class._prepare_draft
         test = self
 
-        def network_fails_for_the_second(line):
+        def network_fails_for_the_second(line, *args):
             if line.contract_id == test.second:
                 test.inject_fault("500", path="/signatory", count=1)
-            return original(line)
+            return original(line, *args)
 
         with patch.object(line_class, "_prepare_draft", network_fails_for_the_second):
             self.prepare()
@@ -192,9 +192,17 @@ class TestBulkSending(BulkCase):
     def test_the_job_works_in_batches_and_says_what_remains(self):
         sending = self.start(self.contracts)
         self.confirm(sending)
-        ticks = iter([0.0] + [1e12] * 100)  # the batch is over after one contract
+        line_class = type(self.env["jesignexpert.bulk.sending.line"])
+        original = line_class._prepare_isolated
+        clock = [0.0]
+
+        def takes_the_whole_batch(line, *args):  # the batch is over after one contract
+            clock[0] = 1e12
+            return original(line, *args)
+
         with (
-            patch.object(bulk_module, "monotonic", lambda: next(ticks)),
+            patch.object(bulk_module, "monotonic", lambda: clock[0]),
+            patch.object(line_class, "_prepare_isolated", takes_the_whole_batch),
             patch.object(type(self.env["ir.cron"]), "_notify_progress") as progress,
         ):
             self.assertEqual(self.prepare(), (1, 2))
