@@ -27,7 +27,7 @@ from jse_sandbox.odoo_helpers import link_tokens, point_at_sandbox, sandbox_cont
 
 from odoo import SUPERUSER_ID, api
 
-from odoo.addons.jesignexpert_connector.models.jesignexpert_bulk_sending import DEFAULT_BATCH_SIZE
+from odoo.addons.jesignexpert_connector.models.jesignexpert_bulk_sending_job_mixin import DEFAULT_BATCH_SIZE
 
 env = env  # noqa: F821 (given by odoo-bin shell)
 URL = os.environ["JSE_SANDBOX_URL"]

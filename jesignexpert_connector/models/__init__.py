@@ -4,6 +4,9 @@ from . import jesignexpert_firm_check_mixin
 from . import jesignexpert_firm
 from . import jesignexpert_access
 from . import jesignexpert_link_request
+
+# Before the settings, which read its constants.
+from . import jesignexpert_bulk_sending_job_mixin
 from . import res_config_settings
 from . import res_users
 from . import res_company

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import jse
 from .jesignexpert_api import PARAM
-from .jesignexpert_bulk_sending import BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
+from .jesignexpert_bulk_sending_job_mixin import BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE
 
 # The connection to jesignexpert.com: for system administrators only.
 CONNECTION_FIELDS = (

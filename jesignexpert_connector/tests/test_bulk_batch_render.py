@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from odoo.tests import tagged
 
 from .. import pdf_slots
-from ..models import jesignexpert_bulk_sending as bulk_module
+from ..models import jesignexpert_bulk_sending_job_mixin as bulk_module
 from ..models import jesignexpert_bulk_sending_line as bulk_line_module
 from .common import cdd_contract
 from .test_bulk_sending import BulkCase

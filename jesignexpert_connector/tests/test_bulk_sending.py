@@ -12,7 +12,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..models import jesignexpert_bulk_sending as bulk_module
+from ..models import jesignexpert_bulk_sending_job_mixin as bulk_module
 from ..models import jesignexpert_bulk_sending_line as bulk_line_module
 from .common import CollectionCase, SandboxHttpCase, blank_pdf, cdd_contract, contract_to_sign, sent_collection
 
