@@ -15,8 +15,6 @@ How the scheduled action prepares them (batches rendered together, the
 sendings served in turn) is jesignexpert_bulk_sending_job_mixin.py.
 """
 
-import logging
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -27,8 +25,6 @@ from odoo.tools import format_date
 from .. import jse
 from .jesignexpert_bulk_sending_job_mixin import CRON
 from .jesignexpert_drafting import INVITATION_MODES
-
-_logger = logging.getLogger(__name__)
 
 STEPS = [("contracts", "Contracts"), ("sending", "Sending")]
 STATES = [("draft", "Being set up"), ("running", "Being prepared"), ("done", "Done"), ("stopped", "Stopped")]
